@@ -1,0 +1,55 @@
+# wirewatch — `make run` and `make test` do all set-up on a fresh machine.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help install system-deps kafka-jars run test unit integration lint format clean
+
+help: ## show the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@echo "==> creating $(VENV) and installing wirewatch with its dev tools"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(STAMP) ## create the virtualenv and install wirewatch (editable) with dev tools
+
+system-deps: ## install kcat (Debian) when missing; check java and mvn for the test broker
+	@command -v kcat >/dev/null || { echo "==> installing kcat"; \
+	  $(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
+	  $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kcat >/dev/null; }
+	@command -v java >/dev/null || { echo "java 17+ is needed for the Apache Kafka test broker"; exit 1; }
+	@command -v mvn >/dev/null || { echo "Maven (mvn) is needed to fetch the Apache Kafka jars"; exit 1; }
+
+kafka-jars: $(STAMP) ## resolve the Apache Kafka broker jars from Maven Central into .cache/
+	@$(BIN)/python -c "from streams.brokers.kafka import resolve_jars; print('==> Kafka jars in', resolve_jars())"
+
+run: $(STAMP) ## embedded broker (unless WIREWATCH_BROKER is set), worker, seeds, alerts
+	$(BIN)/wirewatch run
+
+test: $(STAMP) system-deps kafka-jars ## the whole suite: unit + integration on real Kafka and Tansu
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+unit: $(STAMP) ## unit tests only (no broker)
+	$(BIN)/pytest tests/unit $(PYTEST_ARGS)
+
+integration: $(STAMP) system-deps kafka-jars ## integration tests only
+	$(BIN)/pytest tests/integration $(PYTEST_ARGS)
+
+lint: $(STAMP) ## ruff, ruff format --check, mypy
+	$(BIN)/ruff check streams tests
+	$(BIN)/ruff format --check streams tests
+	$(BIN)/mypy
+
+format: $(STAMP) ## apply ruff fixes and formatting
+	$(BIN)/ruff check --fix streams tests
+	$(BIN)/ruff format streams tests
+
+clean: ## remove the virtualenv, caches and local state
+	rm -rf $(VENV) .cache .wirewatch .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,79 @@
+"""The app factory: one place builds the faust app, its topics and its agents."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import faust
+
+from . import topics
+from .alert.rules import RuleSet, load_rules
+from .metrics import Metrics
+from .pipeline import build_stages
+from .settings import Settings
+from .stage import Outcome, attach
+
+
+def create_app(
+    settings: Settings,
+    *,
+    metrics: Metrics | None = None,
+    rules: RuleSet | None = None,
+    clock: Callable[[], float] = time.time,
+) -> faust.App:
+    metrics = metrics or Metrics()
+    rules = rules or load_rules(settings.rules)
+    app = faust.App(
+        settings.app_id,
+        broker=settings.faust_broker,
+        broker_credentials=_credentials(settings),
+        store="memory://",
+        autodiscover=False,
+        web_enabled=False,
+        datadir=str(settings.data_dir),
+        topic_partitions=settings.partitions,
+        topic_replication_factor=settings.replication_factor,
+        topic_allow_declare=False,  # topics are created with their configs by ensure_topics
+        processing_guarantee=settings.processing_guarantee,
+        broker_commit_interval=1.0,
+        producer_acks=-1,
+        producer_max_request_size=settings.topic_max_message_bytes,
+        consumer_max_fetch_size=settings.topic_max_message_bytes,
+        consumer_auto_offset_reset="earliest",
+    )
+
+    def topic(name: str) -> faust.TopicT:
+        return app.topic(settings.topic(name), key_serializer="raw", value_serializer="raw")
+
+    deadletters = topic(topics.DEADLETTER)
+    chain = [
+        ("classify", topics.RAW, topics.CLASSIFIED),
+        ("tag", topics.CLASSIFIED, topics.TAGGED),
+        ("alert", topics.TAGGED, topics.ALERTS),
+    ]
+    stages = build_stages(settings, rules)
+
+    def alert_done(outcome: Outcome, finished: float) -> None:
+        assert outcome.record is not None
+        metrics.end_to_end_seconds.observe(max(0.0, finished - outcome.record["ingested_at"]))
+        for _key, alert in outcome.outputs:
+            metrics.alerts.labels(alert["rule"], alert["severity"]).inc()
+
+    for name, source, sink in chain:
+        attach(
+            app, stages[name], source=topic(source), sink=topic(sink), deadletters=deadletters,
+            metrics=metrics, clock=clock, on_done=alert_done if name == "alert" else None,
+        )
+    return app
+
+
+def _credentials(settings: Settings) -> faust.SASLCredentials | None:
+    if not settings.sasl_mechanism:
+        return None
+    return faust.SASLCredentials(
+        username=settings.sasl_username,
+        password=settings.sasl_password.get_secret_value(),
+        mechanism=settings.sasl_mechanism,
+        ssl_context=None,
+    )

@@ -1,0 +1,49 @@
+"""The three stages as data: what each reads, what it writes, and its pure transform."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import contracts
+from .alert.build import build_alert
+from .alert.rules import RuleSet
+from .analysis import classify_record, match_rules, tag_record
+from .settings import Settings
+from .stage import Record, Stage
+
+
+def _stamp(record: Record, stage: str, now: float) -> Record:
+    record["stages"] = {**record.get("stages", {}), stage: now}
+    return record
+
+
+def classify(raw: Record, now: float, timestamp: float | None) -> list[tuple[str, Record]]:
+    out = classify_record(raw)
+    # Articles from other producers may lack ingested_at: the Kafka timestamp is the entry time.
+    out["ingested_at"] = raw.get("ingested_at") or timestamp or now
+    return [(out["id"], _stamp(out, "classify", now))]
+
+
+def tag(classified: Record, now: float, _timestamp: float | None) -> list[tuple[str, Record]]:
+    out = tag_record(classified)
+    return [(out["id"], _stamp(out, "tag", now))]
+
+
+def alert_transform(rules: RuleSet):  # type: ignore[no-untyped-def]
+    def alert(tagged: Record, now: float, _timestamp: float | None) -> list[tuple[str, Any]]:
+        alerts = [build_alert(tagged, m, now) for m in match_rules(tagged, rules)]
+        return [(a["id"], a) for a in alerts]
+
+    return alert
+
+
+def build_stages(settings: Settings, rules: RuleSet) -> dict[str, Stage]:
+    # Only the first stage sees bytes from outside; later stages read our own records and
+    # still get the same limit, which they never approach.
+    limit = settings.max_article_bytes
+    return {
+        "classify": Stage("classify", contracts.RAW, contracts.CLASSIFIED, classify, limit),
+        "tag": Stage("tag", contracts.CLASSIFIED, contracts.TAGGED, tag, limit * 2),
+        "alert": Stage("alert", contracts.TAGGED, contracts.ALERT, alert_transform(rules),
+                       limit * 2),
+    }

@@ -1,0 +1,116 @@
+"""What every stage does with one message, as a plain function, and the thin agent around it.
+
+``process_message`` never raises: a message either yields output records or a dead letter.
+Faust acks a message whose agent raised, so an uncaught error would drop it silently.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import faust
+
+from . import contracts, records
+from .deadletter import dead_letter
+from .metrics import Metrics
+
+log = logging.getLogger(__name__)
+
+Record = dict[str, Any]
+# transform(record, now, message_timestamp) -> [(key, output record)]
+Transform = Callable[[Record, float, float | None], list[tuple[str, Record]]]
+
+
+@dataclass
+class Outcome:
+    record: Record | None = None
+    outputs: list[tuple[str, Record]] = field(default_factory=list)
+    dead: Record | None = None
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    in_kind: str
+    out_kind: str
+    transform: Transform
+    max_bytes: int
+
+    def process_message(
+        self,
+        value: bytes | None,
+        *,
+        key: bytes | None,
+        topic: str,
+        partition: int,
+        offset: int,
+        timestamp: float | None,
+        now: float,
+    ) -> Outcome:
+        def reject(reason: str, error: str) -> Outcome:
+            return Outcome(dead=dead_letter(
+                stage=self.name, reason=reason, error=error, topic=topic, partition=partition,
+                offset=offset, key=key, value=value, failed_at=now,
+            ))
+
+        try:
+            record = records.decode(value, self.in_kind, self.max_bytes)
+        except records.Rejected as rejected:
+            return reject(rejected.reason, rejected.error)
+        try:
+            outputs = self.transform(record, now, timestamp)
+        except Exception as exc:  # a bug or an input we did not foresee: keep the message
+            log.exception("stage %s failed on %s[%d]@%d", self.name, topic, partition, offset)
+            return reject("processing_error", f"{type(exc).__name__}: {exc}")
+        for _key, out in outputs:
+            problem = contracts.problem(self.out_kind, out)
+            if problem is not None:
+                return reject("processing_error", f"output breaks {self.out_kind}: {problem}")
+        return Outcome(record=record, outputs=outputs)
+
+
+def attach(
+    app: faust.App,
+    stage: Stage,
+    *,
+    source: faust.TopicT,
+    sink: faust.TopicT,
+    deadletters: faust.TopicT,
+    metrics: Metrics,
+    clock: Callable[[], float],
+    on_done: Callable[[Outcome, float], None] | None = None,
+) -> None:
+    """Register the thin faust agent that moves messages through ``stage``."""
+
+    async def agent(stream: faust.StreamT) -> None:
+        async for event in stream.events():
+            msg = event.message
+            started = clock()
+            metrics.received.labels(stage.name).inc()
+            outcome = stage.process_message(
+                msg.value, key=msg.key, topic=msg.topic, partition=msg.partition,
+                offset=msg.offset, timestamp=msg.timestamp, now=started,
+            )
+            if outcome.dead is not None:
+                dead = outcome.dead
+                metrics.dead_letters.labels(stage.name, dead["reason"]).inc()
+                log.warning("dead-lettered %s[%d]@%d: %s: %s", msg.topic, msg.partition,
+                            msg.offset, dead["reason"], dead["error"])
+                await deadletters.send(
+                    key=msg.key, value=records.encode(dead),
+                    headers={"wirewatch-stage": stage.name.encode(),
+                             "wirewatch-reason": dead["reason"].encode()},
+                )
+                continue
+            for out_key, out in outcome.outputs:
+                await sink.send(key=out_key.encode(), value=records.encode(out))
+            finished = clock()
+            metrics.processed.labels(stage.name).inc()
+            metrics.stage_seconds.labels(stage.name).observe(finished - started)
+            if on_done is not None:
+                on_done(outcome, finished)
+
+    app.agent(source, name=f"wirewatch.{stage.name}")(agent)

@@ -1,0 +1,48 @@
+"""Topic names and their creation with the configs the pipeline relies on."""
+
+from __future__ import annotations
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+
+from .settings import Settings
+
+RAW = "articles.raw"
+CLASSIFIED = "articles.classified"
+TAGGED = "articles.tagged"
+ALERTS = "alerts"
+DEADLETTER = "articles.deadletter"
+ALL = (RAW, CLASSIFIED, TAGGED, ALERTS, DEADLETTER)
+
+
+def topic_configs(settings: Settings) -> dict[str, str]:
+    # Oversized articles must be accepted by the broker so the classify stage can
+    # dead-letter them with a reason instead of the producer failing silently upstream.
+    return {"max.message.bytes": str(settings.topic_max_message_bytes)}
+
+
+async def ensure_topics(settings: Settings, names: tuple[str, ...] = ALL) -> list[str]:
+    """Create the pipeline's topics that do not exist yet; return the names created."""
+    admin = AIOKafkaAdminClient(**settings.kafka_client_params(), request_timeout_ms=15000)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        wanted = [settings.topic(n) for n in names if settings.topic(n) not in existing]
+        if not wanted:
+            return []
+        new = [
+            NewTopic(
+                name,
+                num_partitions=settings.partitions,
+                replication_factor=settings.replication_factor,
+                topic_configs=topic_configs(settings),
+            )
+            for name in wanted
+        ]
+        try:
+            await admin.create_topics(new, timeout_ms=15000)
+        except TopicAlreadyExistsError:
+            pass  # another worker created it between our list and create
+        return wanted
+    finally:
+        await admin.close()

@@ -1,0 +1,121 @@
+"""Follow a running pipeline from outside: which articles came through, which alerts it raised.
+
+An article has passed every stage when it is on ``articles.tagged`` (or dead-lettered) and the
+worker's consumer group has committed past it there, i.e. the alert stage has handled it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import orjson
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+
+from . import topics
+from .settings import Settings
+
+OnAlert = Callable[[dict[str, Any]], None]
+
+
+class PipelineWatch:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.consumer = AIOKafkaConsumer(
+            **settings.kafka_client_params(), group_id=None, enable_auto_commit=False,
+            max_partition_fetch_bytes=settings.topic_max_message_bytes,
+        )
+        self.admin = AIOKafkaAdminClient(**settings.kafka_client_params())
+        self.names = {n: settings.topic(n) for n in (topics.ALERTS, topics.TAGGED,
+                                                       topics.DEADLETTER)}
+        self.seen: set[str] = set()
+        self.alerts: list[dict[str, Any]] = []
+
+    async def start(self, from_beginning: bool = False) -> None:
+        """Begin at the current end of each topic, so only what comes next is seen."""
+        await self.consumer.start()
+        await self.admin.start()
+        tps = [tp for name in self.names.values() for tp in await self._partitions(name)]
+        self.consumer.assign(tps)
+        if from_beginning:
+            await self.consumer.seek_to_beginning(*tps)
+        else:
+            for tp, offset in (await self.consumer.end_offsets(tps)).items():
+                self.consumer.seek(tp, offset)
+
+    async def stop(self) -> None:
+        await self.consumer.stop()
+        await self.admin.close()
+
+    async def _partitions(self, topic: str) -> list[TopicPartition]:
+        for _ in range(50):
+            parts = self.consumer.partitions_for_topic(topic)
+            if parts:
+                return [TopicPartition(topic, p) for p in sorted(parts)]
+            await self.consumer._client.force_metadata_update()
+            await asyncio.sleep(0.1)
+        raise RuntimeError(f"topic {topic} has no partitions")
+
+    async def poll(self, on_alert: OnAlert | None = None, timeout_ms: int = 200) -> None:
+        batches = await self.consumer.getmany(timeout_ms=timeout_ms)
+        for tp, messages in batches.items():
+            for m in messages:
+                if tp.topic == self.names[topics.ALERTS]:
+                    alert = orjson.loads(m.value)
+                    self.alerts.append(alert)
+                    if on_alert is not None:
+                        on_alert(alert)
+                elif tp.topic == self.names[topics.TAGGED]:
+                    self.seen.add(orjson.loads(m.value)["id"])
+                elif m.key is not None:
+                    self.seen.add(m.key.decode("utf-8", "replace"))
+
+    async def alert_stage_caught_up(self) -> bool:
+        tagged = [tp for tp in self.consumer.assignment() if tp.topic == self.names[topics.TAGGED]]
+        ends = await self.consumer.end_offsets(tagged)
+        committed = await self.admin.list_consumer_group_offsets(
+            self.settings.app_id, partitions=tagged
+        )
+        return all(ends[tp] == 0 or (tp in committed and committed[tp].offset >= ends[tp])
+                   for tp in tagged)
+
+    async def drain_alerts(self, on_alert: OnAlert | None = None) -> None:
+        """Read the alerts topic up to its current end."""
+        alert_tps = [tp for tp in self.consumer.assignment()
+                     if tp.topic == self.names[topics.ALERTS]]
+        ends = await self.consumer.end_offsets(alert_tps)
+        while any(await self.consumer.position(tp) < ends[tp] for tp in alert_tps):
+            await self.poll(on_alert)
+
+    async def wait_for(
+        self,
+        ids: Iterable[str],
+        *,
+        timeout: float,
+        on_alert: OnAlert | None = None,
+        check: Callable[[], None] | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
+        """Return once every id has passed every stage and its alerts are read."""
+        wanted = set(ids)
+        deadline = time.monotonic() + timeout
+        last = -1
+        while True:
+            if check is not None:
+                check()
+            await self.poll(on_alert)
+            done = len(wanted & self.seen)
+            if progress is not None and done != last:
+                progress(done, len(wanted))
+                last = done
+            if done == len(wanted) and await self.alert_stage_caught_up():
+                await self.drain_alerts(on_alert)
+                return
+            if time.monotonic() > deadline:
+                raise TimeoutError(
+                    f"{len(wanted) - done} of {len(wanted)} articles did not pass every stage "
+                    f"within {timeout:.0f}s"
+                )

@@ -1,0 +1,154 @@
+"""The seed articles through the whole chain on each real broker: alerts, contracts,
+metrics, and a third-party Kafka client (kcat) reading the alert topic."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import subprocess
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from streams import contracts, topics
+from streams.brokers.process import BrokerProcess
+from streams.launcher import WorkerProcess
+from streams.seeder import publish
+from streams.seeds import load_seed_dir
+from streams.settings import Settings
+from streams.watch import PipelineWatch
+
+from .conftest import fresh_settings
+from .kafkaio import read_json
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+CONTRACT_OF = {
+    topics.RAW: contracts.RAW,
+    topics.CLASSIFIED: contracts.CLASSIFIED,
+    topics.TAGGED: contracts.TAGGED,
+    topics.ALERTS: contracts.ALERT,
+    topics.DEADLETTER: contracts.DEADLETTER,
+}
+
+
+@dataclass
+class SeededRun:
+    settings: Settings
+    ids: list[str]
+    alerts: list[dict[str, Any]]
+    metrics_text: str
+
+
+async def _seed_and_wait(settings: Settings, worker: WorkerProcess) -> tuple[list[str], list]:
+    watch = PipelineWatch(settings)
+    await watch.start(from_beginning=True)
+    try:
+        ids = await publish(settings, load_seed_dir(SEEDS))
+        await watch.wait_for(ids, timeout=120, check=worker.check)
+        return ids, watch.alerts
+    finally:
+        await watch.stop()
+
+
+@pytest.fixture(scope="module", params=["kafka", "tansu"])
+def seeded(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SeededRun]:
+    broker: BrokerProcess = request.getfixturevalue(request.param)
+    tmp = tmp_path_factory.mktemp(f"seeded-{request.param}")
+    settings = fresh_settings(broker, tmp)
+    worker = WorkerProcess(settings, tmp / "worker.log").start()
+    try:
+        ids, alerts = asyncio.run(_seed_and_wait(settings, worker))
+        url = f"http://127.0.0.1:{settings.metrics_port}/metrics"
+        metrics_text = urllib.request.urlopen(url, timeout=5).read().decode()
+        yield SeededRun(settings, ids, alerts, metrics_text)
+    finally:
+        assert worker.stop() is not None
+
+
+def _one(alerts: list[dict[str, Any]], **where: Any) -> dict[str, Any]:
+    def fits(alert: dict[str, Any]) -> bool:
+        return all(
+            value(alert) if callable(value) else alert.get(key) == value
+            for key, value in where.items()
+        )
+
+    found = [a for a in alerts if fits(a)]
+    assert found, f"no alert matching {where}; got {[(a['rule'], a['title']) for a in alerts]}"
+    return found[0]
+
+
+def test_seeds_give_five_articles(seeded: SeededRun) -> None:
+    assert len(seeded.ids) == 5 == len(set(seeded.ids))
+
+
+def test_kidal_clash_alert_names_mali_and_africa_corps(seeded: SeededRun) -> None:
+    alert = _one(seeded.alerts, rule="armed_clash",
+                 countries=lambda a: "ML" in a["countries"])
+    assert "Africa Corps" in alert["entities"]
+    assert alert["event_type"] == "Battles"
+    assert alert["article_ids"] and alert["article_ids"][0] in seeded.ids
+
+
+def test_kherson_drone_strike_alert_counts_two_killed(seeded: SeededRun) -> None:
+    alert = _one(seeded.alerts, countries=lambda a: "UA" in a["countries"],
+                 killed=2)
+    assert "Kherson" in alert["summary"] or "Kherson" in alert["entities"]
+
+
+def test_wagner_exit_alert(seeded: SeededRun) -> None:
+    alert = _one(seeded.alerts, countries=lambda a: "ML" in a["countries"],
+                 entities=lambda a: "Wagner Group" in a["entities"],
+                 title=lambda a: a["title"].startswith("Wagner Group to End Operations"))
+    assert alert["severity"] in ("critical", "high", "medium")
+
+
+@pytest.mark.parametrize("topic", list(CONTRACT_OF))
+def test_every_message_on_every_topic_keeps_its_contract(seeded: SeededRun, topic: str) -> None:
+    messages = asyncio.run(read_json(seeded.settings, topic))
+    if topic != topics.DEADLETTER:
+        assert messages, f"nothing on {topic}"
+    for message in messages:
+        assert contracts.problem(CONTRACT_OF[topic], message) is None
+
+
+def test_each_stage_saw_every_article_once(seeded: SeededRun) -> None:
+    for topic in (topics.RAW, topics.CLASSIFIED, topics.TAGGED):
+        ids = [m["id"] for m in asyncio.run(read_json(seeded.settings, topic))]
+        assert sorted(ids) == sorted(seeded.ids), topic
+
+
+def test_metrics_count_every_stage_and_latency(seeded: SeededRun) -> None:
+    samples = {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(seeded.metrics_text)
+        for s in family.samples
+    }
+    for stage in ("classify", "tag", "alert"):
+        assert samples[("wirewatch_articles_processed_total", (("stage", stage),))] == 5
+    assert samples[("wirewatch_end_to_end_latency_seconds_count", ())] == 5
+    alerts = sum(v for (name, _), v in samples.items() if name == "wirewatch_alerts_total")
+    assert alerts == len(seeded.alerts)
+
+
+def test_kcat_reads_valid_alerts(seeded: SeededRun) -> None:
+    kcat = shutil.which("kcat")
+    assert kcat, "kcat is not installed: `make test` installs it (Debian package kcat)"
+    result = subprocess.run(
+        [kcat, "-b", seeded.settings.bootstrap_servers, "-C", "-t",
+         seeded.settings.topic(topics.ALERTS), "-o", "beginning", "-e", "-q", "-f", "%s\n"],
+        capture_output=True, timeout=60, check=True,
+    )
+    lines = [ln for ln in result.stdout.splitlines() if ln.strip()]
+    assert len(lines) == len(seeded.alerts) > 0
+    for line in lines:
+        alert = orjson.loads(line)
+        assert contracts.problem(contracts.ALERT, alert) is None
+    assert {orjson.loads(ln)["id"] for ln in lines} == {a["id"] for a in seeded.alerts}
