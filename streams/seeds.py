@@ -50,9 +50,7 @@ def _pick_title(lines: list[str]) -> str | None:
     return next((line for line in head[:3] if _looks_like_title(line)), None)
 
 
-def _article(
-    title: str, text: str, source: str | None, seed_file: str
-) -> dict[str, Any] | None:
+def _article(title: str, text: str, source: str | None, seed_file: str) -> dict[str, Any] | None:
     body = clean_text(text, title=title)
     if not body:
         return None
@@ -80,10 +78,8 @@ def parse_seed_page(text: str, seed_file: str) -> list[dict[str, Any]]:
         if source is not None:
             start += 3  # skip the outlet / age / "- outlet" header
         segment = clean_lines("\n".join(lines[start:end]))
-        if source is not None:
-            title = segment[0] if segment else None
-        else:
-            title = _pick_title(segment)
+        # A related article's title is its first line; the main one has to be found.
+        title = _pick_title(segment) if source is None else next(iter(segment), None)
         if title is None:
             continue
         article = _article(title, "\n".join(segment), source, seed_file)

@@ -83,11 +83,13 @@ class _Cue:
 class _Taxonomy:
     cues: tuple[_Cue, ...]
     dampeners: tuple[tuple[float, tuple[re.Pattern[str], ...]], ...]
-    topics: tuple[tuple[str, float, tuple[re.Pattern[str], ...]], ...]
+    any_cue: re.Pattern[str]
+    topics: tuple[tuple[str, float, re.Pattern[str]], ...]
     event_topics: dict[str, tuple[str, ...]]
     min_event_confidence: float
     lead_sentences: int
     title_bonus: float
+    min_primary_confidence: float
     none_penalty: float
     none_cap: float
 
@@ -114,10 +116,12 @@ def build_taxonomy(data: dict[str, Any]) -> _Taxonomy:
     for topic, spec in data["topics"].items():
         if topic not in TOPICS:
             raise ValueError(f"unknown topic {topic!r} in taxonomy")
-        words = tuple(_compile(rf"\b(?:{word})\b") for word in spec["keywords"])
-        topics.append((topic, float(spec["min_score"]), words))
+        words = "|".join(f"(?:{word})" for word in spec["keywords"])
+        topics.append((topic, float(spec["min_score"]), _compile(rf"\b(?:{words})\b")))
     return _Taxonomy(
         cues=tuple(cues),
+        # One pass rejects the many sentences that carry no cue at all.
+        any_cue=_compile("|".join(f"(?:{c.pattern.pattern})" for c in cues)),
         dampeners=tuple(
             (float(d["factor"]), tuple(_compile(p) for p in d["patterns"]))
             for d in data.get("dampeners", {}).values()
@@ -127,6 +131,7 @@ def build_taxonomy(data: dict[str, Any]) -> _Taxonomy:
         min_event_confidence=float(data["min_event_confidence"]),
         lead_sentences=int(data["lead_sentences"]),
         title_bonus=float(data["title_bonus"]),
+        min_primary_confidence=float(data["min_primary_confidence"]),
         none_penalty=float(data["none_penalty"]),
         none_cap=float(data["none_cap"]),
     )
@@ -140,17 +145,19 @@ def load_taxonomy() -> _Taxonomy:
 
 
 def _sentence_event(sentence: str, tax: _Taxonomy, bonus: float) -> Event | None:
+    if not tax.any_cue.search(sentence):
+        return None
     best: _Cue | None = None
     for cue in tax.cues:  # listed in priority order, so only a higher weight displaces
         if (best is None or cue.weight > best.weight) and cue.pattern.search(sentence):
             best = cue
     if best is None:
         return None
-    confidence = best.weight
+    confidence = best.weight + bonus
     for factor, patterns in tax.dampeners:
         if any(p.search(sentence) for p in patterns):
             confidence *= factor
-    confidence = round(min(confidence + bonus, 1.0), 2)
+    confidence = round(min(confidence, 1.0), 2)
     if confidence < tax.min_event_confidence:
         return None
     return Event(best.event_type, best.sub_type, confidence, sentence)
@@ -162,7 +169,7 @@ def _topics(title: str, body: str, events: list[Event], tax: _Taxonomy) -> list[
         for topic in tax.event_topics.get(event.event_type, ()):
             scores[topic] = scores.get(topic, 0.0) + 100 * event.confidence
     for topic, min_score, words in tax.topics:
-        score = sum(2 * len(w.findall(title)) + len(w.findall(body)) for w in words)
+        score = 2 * len(words.findall(title)) + len(words.findall(body))
         if score >= min_score:
             scores[topic] = scores.get(topic, 0.0) + score
     ranked = sorted(scores, key=lambda t: (-scores[t], TOPICS.index(t)))
@@ -187,7 +194,10 @@ def classify(title: str, body: str) -> Classification:
             headline.append(event)
         elif n < len(title_sentences) + tax.lead_sentences:
             lead.append(event)
-    candidates = headline or lead
+    floor = tax.min_primary_confidence
+    candidates = [e for e in headline if e.confidence >= floor] or [
+        e for e in lead if e.confidence >= floor
+    ]
     primary = max(candidates, key=lambda e: e.confidence) if candidates else None
     if primary is not None:
         # The primary event comes first so consumers can take events[0] as the story.

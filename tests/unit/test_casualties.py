@@ -1,0 +1,48 @@
+import pytest
+
+from streams.tag.casualties import Casualties, extract_casualties
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed", "wounded", "claimed"),
+    [
+        (
+            "Early on August 9, a Russian drone hit a minibus in the suburbs of the southern city "
+            "of Kherson, killing at least two civilian passengers and wounding 16.",
+            2,
+            16,
+            False,
+        ),
+        (
+            "This announcement follows a series of deadly attacks, including a recent incident in "
+            "Boulikessi where over 30 soldiers reportedly lost their lives.",
+            30,
+            None,
+            False,
+        ),
+        ("The separatists reported they killed 'dozens' of Malian soldiers.", 12, None, True),
+        ("Several killed as separatists clash with Malian army", None, None, False),
+        ("Hundreds were killed and tens were injured.", 100, 10, False),
+        ("Tens of civilians were killed.", 10, None, False),
+        ("Three people died and twelve were wounded.", 3, 12, False),
+        ("The death toll rose to 45 on Sunday.", 45, None, False),
+        ("Between 10 and 15 people were killed.", 10, None, False),
+        ("Gunmen killed 1,200 villagers.", 1200, None, False),
+        ("The statement acknowledged the death of three of their members.", 3, None, False),
+        ("Many were killed in the raid.", None, None, False),
+        ("In 2015 rebels killed 12 people.", 12, None, False),
+        ("The army said it killed 40 militants.", 40, None, True),
+        ("The group claims to have killed twenty soldiers.", 20, None, True),
+        ("Fourteen wounded.", None, 14, False),
+        ("Talks resumed in Geneva.", None, None, False),
+    ],
+)
+def test_acled_conventions(
+    sentence: str, killed: int | None, wounded: int | None, claimed: bool
+) -> None:
+    assert extract_casualties(sentence) == Casualties(killed, wounded, claimed)
+
+
+def test_conflicting_figures_take_the_lowest() -> None:
+    sentence = "Officials said 8 were killed, while locals said 20 people were killed."
+    assert extract_casualties(sentence).killed == 8
