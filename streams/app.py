@@ -37,6 +37,8 @@ def create_app(
         topic_allow_declare=False,  # topics are created with their configs by ensure_topics
         processing_guarantee=settings.processing_guarantee,
         broker_commit_interval=1.0,
+        broker_session_timeout=settings.session_timeout,
+        broker_heartbeat_interval=settings.session_timeout / 5,
         producer_acks=-1,
         producer_max_request_size=settings.topic_max_message_bytes,
         consumer_max_fetch_size=settings.topic_max_message_bytes,
@@ -62,8 +64,14 @@ def create_app(
 
     for name, source, sink in chain:
         attach(
-            app, stages[name], source=topic(source), sink=topic(sink), deadletters=deadletters,
-            metrics=metrics, clock=clock, on_done=alert_done if name == "alert" else None,
+            app,
+            stages[name],
+            source=topic(source),
+            sink=topic(sink),
+            deadletters=deadletters,
+            metrics=metrics,
+            clock=clock,
+            on_done=alert_done if name == "alert" else None,
         )
     return app
 

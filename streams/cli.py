@@ -34,36 +34,54 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wirewatch",
         description="News articles in, analyst alerts out: a Kafka-native stream processor.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"wirewatch {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = sub.add_parser(
-        "run", help="start broker (if none configured), worker, seeder and alert printer",
+        "run",
+        help="start broker (if none configured), worker, seeder and alert printer",
         description="Everything a newcomer needs: an embedded broker when WIREWATCH_BROKER is "
         "unset, the worker, the seed articles, and the alerts as they come. Ctrl-C stops all.",
     )
-    run.add_argument("--once", action="store_true",
-                     help="exit 0 once every seed article has passed every stage")
-    run.add_argument("--format", choices=["auto", "table", "jsonl"], default="auto",
-                     help="alerts as a table (default on a terminal) or JSON lines")
+    run.add_argument(
+        "--once", action="store_true", help="exit 0 once every seed article has passed every stage"
+    )
+    run.add_argument(
+        "--format",
+        choices=["auto", "table", "jsonl"],
+        default="auto",
+        help="alerts as a table (default on a terminal) or JSON lines",
+    )
     run.add_argument("--seeds", type=Path, default=None, help="seed folder (default: seeds/)")
-    run.add_argument("--timeout", type=float, default=120.0,
-                     help="with --once: give up after this many seconds (default 120)")
+    run.add_argument(
+        "--timeout",
+        type=float,
+        default=120.0,
+        help="with --once: give up after this many seconds (default 120)",
+    )
 
-    sub.add_parser("worker", help="run the stream agents (classify, tag, alert) until stopped",
-                   description="Run the faust worker. SIGINT/SIGTERM stop it cleanly.")
+    sub.add_parser(
+        "worker",
+        help="run the stream agents (classify, tag, alert) until stopped",
+        description="Run the faust worker. SIGINT/SIGTERM stop it cleanly.",
+    )
 
-    seed = sub.add_parser("seed", help="publish articles to articles.raw",
-                          description="Publish the seed articles (or a JSON-lines file).")
+    seed = sub.add_parser(
+        "seed",
+        help="publish articles to articles.raw",
+        description="Publish the seed articles (or a JSON-lines file).",
+    )
     seed.add_argument("--file", type=Path, help="JSON lines, one article a line ('body' required)")
     seed.add_argument("--seeds", type=Path, default=None, help="seed folder (default: seeds/)")
     seed.add_argument("--repeat", type=int, default=1, help="publish everything N times")
     seed.add_argument("--rate", type=float, default=None, help="at most R articles per second")
 
     analyze = sub.add_parser(
-        "analyze", help="tag articles offline (no Kafka) and show which rules would fire",
+        "analyze",
+        help="tag articles offline (no Kafka) and show which rules would fire",
         description="Read articles as JSON lines ({id,title,body,source,url,published_at}, only "
         "body required) and print one tagged record per article with the alert rules that fire. "
         "With no FILE, analyse the seed articles.",
@@ -85,8 +103,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
         logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-        handler = {"run": cmd_run, "worker": cmd_worker, "seed": cmd_seed,
-                   "analyze": cmd_analyze}[args.command]
+        handler = {"run": cmd_run, "worker": cmd_worker, "seed": cmd_seed, "analyze": cmd_analyze}[
+            args.command
+        ]
         return handler(settings, args)
     except KeyboardInterrupt:
         say("stopped")
@@ -136,8 +155,9 @@ def cmd_seed(settings: Any, args: argparse.Namespace) -> int:
     def progress(done: int, total: int | None) -> None:
         say(f"published {done:,}/{total:,} articles")
 
-    ids = asyncio.run(publish(settings, articles, repeat=args.repeat, rate=args.rate,
-                              progress=progress))
+    ids = asyncio.run(
+        publish(settings, articles, repeat=args.repeat, rate=args.rate, progress=progress)
+    )
     say(f"published {len(ids):,} articles to {settings.topic(topics.RAW)}")
     return 0
 
@@ -177,8 +197,9 @@ def cmd_run(settings: Any, args: argparse.Namespace) -> int:
         return asyncio.run(_run(pipeline, articles, printer, args))
 
 
-async def _run(pipeline: Any, articles: list[dict[str, Any]], printer: Any,
-               args: argparse.Namespace) -> int:
+async def _run(
+    pipeline: Any, articles: list[dict[str, Any]], printer: Any, args: argparse.Namespace
+) -> int:
     from .seeder import publish
     from .watch import PipelineWatch
 
@@ -193,8 +214,13 @@ async def _run(pipeline: Any, articles: list[dict[str, Any]], printer: Any,
             say(f"{done}/{total} articles through every stage")
 
         timeout = args.timeout if args.once else 3600 * 24 * 365
-        await watch.wait_for(ids, timeout=timeout, on_alert=printer.print,
-                             check=pipeline.worker.check, progress=progress)
+        await watch.wait_for(
+            ids,
+            within=timeout,
+            on_alert=printer.print,
+            check=pipeline.worker.check,
+            progress=progress,
+        )
         say(f"{len(watch.alerts)} alerts raised")
         if args.once:
             return 0

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .brokers.process import BrokerError
+from .brokers.process import BrokerError, BrokerProcess
 from .brokers.tansu import TansuBroker
 from .settings import Settings
 from .topics import ensure_topics
@@ -40,7 +40,10 @@ class WorkerProcess:
         with self.log_path.open("ab") as log:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "streams", "worker"],
-                env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         return self
 
@@ -83,16 +86,16 @@ class LocalPipeline:
         self.settings = settings
         self.say = say
         self.log_dir = log_dir or settings.data_dir / "logs"
-        self.broker: TansuBroker | None = None
+        self.broker: BrokerProcess | None = None
         self.worker: WorkerProcess | None = None
 
     def __enter__(self) -> LocalPipeline:
         try:
             if not self.settings.broker:
                 self.say("starting the embedded broker (Tansu, in memory) …")
-                self.broker = TansuBroker(log=self.log_dir / "tansu.log").start()
-                self.settings = self.settings.with_(broker=self.broker.bootstrap)
-                self.say(f"embedded broker listening on {self.broker.bootstrap}")
+                broker = self.broker = TansuBroker(log=self.log_dir / "tansu.log").start()
+                self.settings = self.settings.with_(broker=broker.bootstrap)
+                self.say(f"embedded broker listening on {broker.bootstrap}")
             created = asyncio.run(_ensure(self.settings))
             if created:
                 self.say(f"created topics: {', '.join(created)}")

@@ -18,29 +18,47 @@ class Metrics:
         self.registry = registry if registry is not None else CollectorRegistry()
         r, ns = self.registry, NAMESPACE
         self.received = Counter(
-            "articles_received", "Messages a stage took off its input topic.",
-            ["stage"], namespace=ns, registry=r,
+            "articles_received",
+            "Messages a stage took off its input topic.",
+            ["stage"],
+            namespace=ns,
+            registry=r,
         )
         self.processed = Counter(
-            "articles_processed", "Articles a stage finished and passed on.",
-            ["stage"], namespace=ns, registry=r,
+            "articles_processed",
+            "Articles a stage finished and passed on.",
+            ["stage"],
+            namespace=ns,
+            registry=r,
         )
         self.stage_seconds = Histogram(
-            "stage_duration_seconds", "Time a stage spends on one article.",
-            ["stage"], namespace=ns, registry=r, buckets=STAGE_BUCKETS,
+            "stage_duration_seconds",
+            "Time a stage spends on one article.",
+            ["stage"],
+            namespace=ns,
+            registry=r,
+            buckets=STAGE_BUCKETS,
         )
         self.end_to_end_seconds = Histogram(
             "end_to_end_latency_seconds",
             "From entering the pipeline (ingested_at) to leaving the alert stage.",
-            namespace=ns, registry=r, buckets=LATENCY_BUCKETS,
+            namespace=ns,
+            registry=r,
+            buckets=LATENCY_BUCKETS,
         )
         self.alerts = Counter(
-            "alerts", "Alerts published, by rule and severity.",
-            ["rule", "severity"], namespace=ns, registry=r,
+            "alerts",
+            "Alerts published, by rule and severity.",
+            ["rule", "severity"],
+            namespace=ns,
+            registry=r,
         )
         self.dead_letters = Counter(
-            "dead_letters", "Messages sent to the dead-letter topic, by stage and reason.",
-            ["stage", "reason"], namespace=ns, registry=r,
+            "dead_letters",
+            "Messages sent to the dead-letter topic, by stage and reason.",
+            ["stage", "reason"],
+            namespace=ns,
+            registry=r,
         )
         self.build = Info("build", "wirewatch version.", namespace=ns, registry=r)
         self.build.info({"version": __version__})

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from . import contracts
 from .alert.build import build_alert
 from .alert.rules import RuleSet
 from .analysis import classify_record, match_rules, tag_record
 from .settings import Settings
-from .stage import Record, Stage
+from .stage import Record, Stage, Transform
 
 
 def _stamp(record: Record, stage: str, now: float) -> Record:
@@ -29,8 +27,8 @@ def tag(classified: Record, now: float, _timestamp: float | None) -> list[tuple[
     return [(out["id"], _stamp(out, "tag", now))]
 
 
-def alert_transform(rules: RuleSet):  # type: ignore[no-untyped-def]
-    def alert(tagged: Record, now: float, _timestamp: float | None) -> list[tuple[str, Any]]:
+def alert_transform(rules: RuleSet) -> Transform:
+    def alert(tagged: Record, now: float, _timestamp: float | None) -> list[tuple[str, Record]]:
         alerts = [build_alert(tagged, m, now) for m in match_rules(tagged, rules)]
         return [(a["id"], a) for a in alerts]
 
@@ -44,6 +42,7 @@ def build_stages(settings: Settings, rules: RuleSet) -> dict[str, Stage]:
     return {
         "classify": Stage("classify", contracts.RAW, contracts.CLASSIFIED, classify, limit),
         "tag": Stage("tag", contracts.CLASSIFIED, contracts.TAGGED, tag, limit * 2),
-        "alert": Stage("alert", contracts.TAGGED, contracts.ALERT, alert_transform(rules),
-                       limit * 2),
+        "alert": Stage(
+            "alert", contracts.TAGGED, contracts.ALERT, alert_transform(rules), limit * 2
+        ),
     }

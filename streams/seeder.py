@@ -79,10 +79,13 @@ async def publish(
             for article in articles:
                 record = with_id(article, n)
                 record["ingested_at"] = clock()
-                pending.append(await producer.send(
-                    settings.topic(topics.RAW), key=record["id"].encode(),
-                    value=orjson.dumps(record),
-                ))
+                pending.append(
+                    await producer.send(
+                        settings.topic(topics.RAW),
+                        key=record["id"].encode(),
+                        value=orjson.dumps(record),
+                    )
+                )
                 sent.append(record["id"])
                 if rate:
                     delay = started + len(sent) / rate - time.monotonic()

@@ -45,6 +45,9 @@ class Settings:
     max_article_bytes: int = 1_048_576
     topic_max_message_bytes: int = 16_777_216
     processing_guarantee: str = "at_least_once"
+    # Tansu completes a consumer-group join only after about half the session timeout, and a
+    # dead worker's partitions move after it: 10 s keeps both short (Kafka's floor is 6 s).
+    session_timeout: int = 10
     metrics_host: str = "127.0.0.1"
     metrics_port: int = 9464
     data_dir: Path = Path(".wirewatch")
@@ -61,7 +64,7 @@ class Settings:
                 f"WIREWATCH_PROCESSING_GUARANTEE must be one of {', '.join(GUARANTEES)}, "
                 f"got {self.processing_guarantee!r}"
             )
-        for name in ("partitions", "replication_factor", "max_article_bytes"):
+        for name in ("partitions", "replication_factor", "max_article_bytes", "session_timeout"):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{PREFIX}{name.upper()} must be at least 1")
         if not 0 <= self.metrics_port <= 65535:
@@ -103,7 +106,9 @@ class Settings:
         """``host:port[,host:port]`` as aiokafka wants it."""
         if not self.broker:
             raise SettingsError(f"{PREFIX}BROKER is not set")
-        hosts = [h.strip().removeprefix("kafka://") for h in self.broker.replace(";", ",").split(",")]
+        hosts = [
+            h.strip().removeprefix("kafka://") for h in self.broker.replace(";", ",").split(",")
+        ]
         return ",".join(h for h in hosts if h)
 
     @property

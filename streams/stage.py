@@ -51,10 +51,19 @@ class Stage:
         now: float,
     ) -> Outcome:
         def reject(reason: str, error: str) -> Outcome:
-            return Outcome(dead=dead_letter(
-                stage=self.name, reason=reason, error=error, topic=topic, partition=partition,
-                offset=offset, key=key, value=value, failed_at=now,
-            ))
+            return Outcome(
+                dead=dead_letter(
+                    stage=self.name,
+                    reason=reason,
+                    error=error,
+                    topic=topic,
+                    partition=partition,
+                    offset=offset,
+                    key=key,
+                    value=value,
+                    failed_at=now,
+                )
+            )
 
         try:
             record = records.decode(value, self.in_kind, self.max_bytes)
@@ -91,18 +100,32 @@ def attach(
             started = clock()
             metrics.received.labels(stage.name).inc()
             outcome = stage.process_message(
-                msg.value, key=msg.key, topic=msg.topic, partition=msg.partition,
-                offset=msg.offset, timestamp=msg.timestamp, now=started,
+                msg.value,
+                key=msg.key,
+                topic=msg.topic,
+                partition=msg.partition,
+                offset=msg.offset,
+                timestamp=msg.timestamp,
+                now=started,
             )
             if outcome.dead is not None:
                 dead = outcome.dead
                 metrics.dead_letters.labels(stage.name, dead["reason"]).inc()
-                log.warning("dead-lettered %s[%d]@%d: %s: %s", msg.topic, msg.partition,
-                            msg.offset, dead["reason"], dead["error"])
+                log.warning(
+                    "dead-lettered %s[%d]@%d: %s: %s",
+                    msg.topic,
+                    msg.partition,
+                    msg.offset,
+                    dead["reason"],
+                    dead["error"],
+                )
                 await deadletters.send(
-                    key=msg.key, value=records.encode(dead),
-                    headers={"wirewatch-stage": stage.name.encode(),
-                             "wirewatch-reason": dead["reason"].encode()},
+                    key=msg.key,
+                    value=records.encode(dead),
+                    headers={
+                        "wirewatch-stage": stage.name.encode(),
+                        "wirewatch-reason": dead["reason"].encode(),
+                    },
                 )
                 continue
             for out_key, out in outcome.outputs:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
@@ -39,10 +41,9 @@ async def ensure_topics(settings: Settings, names: tuple[str, ...] = ALL) -> lis
             )
             for name in wanted
         ]
-        try:
+        # Another worker may create one between our list and our create.
+        with contextlib.suppress(TopicAlreadyExistsError):
             await admin.create_topics(new, timeout_ms=15000)
-        except TopicAlreadyExistsError:
-            pass  # another worker created it between our list and create
         return wanted
     finally:
         await admin.close()

@@ -25,12 +25,15 @@ class PipelineWatch:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.consumer = AIOKafkaConsumer(
-            **settings.kafka_client_params(), group_id=None, enable_auto_commit=False,
+            **settings.kafka_client_params(),
+            group_id=None,
+            enable_auto_commit=False,
             max_partition_fetch_bytes=settings.topic_max_message_bytes,
         )
         self.admin = AIOKafkaAdminClient(**settings.kafka_client_params())
-        self.names = {n: settings.topic(n) for n in (topics.ALERTS, topics.TAGGED,
-                                                       topics.DEADLETTER)}
+        self.names = {
+            n: settings.topic(n) for n in (topics.ALERTS, topics.TAGGED, topics.DEADLETTER)
+        }
         self.seen: set[str] = set()
         self.alerts: list[dict[str, Any]] = []
 
@@ -38,7 +41,9 @@ class PipelineWatch:
         """Begin at the current end of each topic, so only what comes next is seen."""
         await self.consumer.start()
         await self.admin.start()
-        tps = [tp for name in self.names.values() for tp in await self._partitions(name)]
+        tps = [
+            tp for name in self.names.values() for tp in await topic_partitions(self.consumer, name)
+        ]
         self.consumer.assign(tps)
         if from_beginning:
             await self.consumer.seek_to_beginning(*tps)
@@ -49,15 +54,6 @@ class PipelineWatch:
     async def stop(self) -> None:
         await self.consumer.stop()
         await self.admin.close()
-
-    async def _partitions(self, topic: str) -> list[TopicPartition]:
-        for _ in range(50):
-            parts = self.consumer.partitions_for_topic(topic)
-            if parts:
-                return [TopicPartition(topic, p) for p in sorted(parts)]
-            await self.consumer._client.force_metadata_update()
-            await asyncio.sleep(0.1)
-        raise RuntimeError(f"topic {topic} has no partitions")
 
     async def poll(self, on_alert: OnAlert | None = None, timeout_ms: int = 200) -> None:
         batches = await self.consumer.getmany(timeout_ms=timeout_ms)
@@ -79,29 +75,31 @@ class PipelineWatch:
         committed = await self.admin.list_consumer_group_offsets(
             self.settings.app_id, partitions=tagged
         )
-        return all(ends[tp] == 0 or (tp in committed and committed[tp].offset >= ends[tp])
-                   for tp in tagged)
+        return all(
+            ends[tp] == 0 or (tp in committed and committed[tp].offset >= ends[tp]) for tp in tagged
+        )
 
     async def drain_alerts(self, on_alert: OnAlert | None = None) -> None:
         """Read the alerts topic up to its current end."""
-        alert_tps = [tp for tp in self.consumer.assignment()
-                     if tp.topic == self.names[topics.ALERTS]]
+        alert_tps = [
+            tp for tp in self.consumer.assignment() if tp.topic == self.names[topics.ALERTS]
+        ]
         ends = await self.consumer.end_offsets(alert_tps)
-        while any(await self.consumer.position(tp) < ends[tp] for tp in alert_tps):
+        while await behind(self.consumer, ends):
             await self.poll(on_alert)
 
     async def wait_for(
         self,
         ids: Iterable[str],
         *,
-        timeout: float,
+        within: float,
         on_alert: OnAlert | None = None,
         check: Callable[[], None] | None = None,
         progress: Callable[[int, int], None] | None = None,
     ) -> None:
         """Return once every id has passed every stage and its alerts are read."""
         wanted = set(ids)
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + within
         last = -1
         while True:
             if check is not None:
@@ -117,5 +115,24 @@ class PipelineWatch:
             if time.monotonic() > deadline:
                 raise TimeoutError(
                     f"{len(wanted) - done} of {len(wanted)} articles did not pass every stage "
-                    f"within {timeout:.0f}s"
+                    f"within {within:.0f}s"
                 )
+
+
+async def behind(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int]) -> bool:
+    """True while the consumer has not yet read up to ``ends``."""
+    for tp, end in ends.items():
+        if await consumer.position(tp) < end:
+            return True
+    return False
+
+
+async def topic_partitions(consumer: AIOKafkaConsumer, topic: str) -> list[TopicPartition]:
+    """The partitions of ``topic``; a consumer without a subscription must ask for them."""
+    for _ in range(100):
+        parts = consumer.partitions_for_topic(topic)
+        if parts:
+            return [TopicPartition(topic, p) for p in sorted(parts)]
+        await consumer._client.force_metadata_update()
+        await asyncio.sleep(0.1)
+    raise RuntimeError(f"topic {topic} does not exist")

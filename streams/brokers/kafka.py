@@ -38,8 +38,15 @@ def resolve_jars(version: str = DEFAULT_VERSION, cache: Path | None = None) -> P
     libs.mkdir(parents=True)
     result = subprocess.run(
         [
-            "mvn", "-q", "-B", "-f", str(pom), "dependency:copy-dependencies",
-            f"-DoutputDirectory={libs}", "-DincludeScope=runtime", f"-Dkafka.version={version}",
+            "mvn",
+            "-q",
+            "-B",
+            "-f",
+            str(pom),
+            "dependency:copy-dependencies",
+            f"-DoutputDirectory={libs}",
+            "-DincludeScope=runtime",
+            f"-Dkafka.version={version}",
         ],
         capture_output=True,
         text=True,
@@ -82,8 +89,14 @@ class KafkaBroker(BrokerProcess):
         assert self._libs is not None
         log4j = files("streams.brokers").joinpath("kafka-log4j2.yaml")
         return [
-            "java", f"-Xmx{self.heap}", "-Xms128m", f"-Dlog4j2.configurationFile={log4j}",
-            "-cp", f"{self._libs}/*", main, *args,
+            "java",
+            f"-Xmx{self.heap}",
+            "-Xms128m",
+            f"-Dlog4j2.configurationFile={log4j}",
+            "-cp",
+            f"{self._libs}/*",
+            main,
+            *args,
         ]
 
     def prepare(self) -> None:
@@ -95,33 +108,44 @@ class KafkaBroker(BrokerProcess):
         self.properties_path.write_text(self._properties(data))
         cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
         result = subprocess.run(
-            self._java("kafka.tools.StorageTool", "format", "--standalone",
-                       "-t", cluster_id, "-c", str(self.properties_path)),
-            capture_output=True, text=True, check=False,
+            self._java(
+                "kafka.tools.StorageTool",
+                "format",
+                "--standalone",
+                "-t",
+                cluster_id,
+                "-c",
+                str(self.properties_path),
+            ),
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if result.returncode != 0:
             raise BrokerError(f"formatting the Kafka log directory failed: {result.stderr[-300:]}")
 
     def _properties(self, data: Path) -> str:
         h, p, c = self.host, self.port, self.controller_port
-        return "\n".join([
-            "process.roles=broker,controller",
-            "node.id=1",
-            f"controller.quorum.bootstrap.servers={h}:{c}",
-            f"listeners=PLAINTEXT://{h}:{p},CONTROLLER://{h}:{c}",
-            f"advertised.listeners=PLAINTEXT://{h}:{p}",
-            "controller.listener.names=CONTROLLER",
-            "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
-            f"log.dirs={data}",
-            "num.partitions=1",
-            "offsets.topic.replication.factor=1",
-            "offsets.topic.num.partitions=6",
-            "transaction.state.log.replication.factor=1",
-            "transaction.state.log.min.isr=1",
-            "group.initial.rebalance.delay.ms=0",
-            "auto.create.topics.enable=false",
-            "",
-        ])
+        return "\n".join(
+            [
+                "process.roles=broker,controller",
+                "node.id=1",
+                f"controller.quorum.bootstrap.servers={h}:{c}",
+                f"listeners=PLAINTEXT://{h}:{p},CONTROLLER://{h}:{c}",
+                f"advertised.listeners=PLAINTEXT://{h}:{p}",
+                "controller.listener.names=CONTROLLER",
+                "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+                f"log.dirs={data}",
+                "num.partitions=1",
+                "offsets.topic.replication.factor=1",
+                "offsets.topic.num.partitions=6",
+                "transaction.state.log.replication.factor=1",
+                "transaction.state.log.min.isr=1",
+                "group.initial.rebalance.delay.ms=0",
+                "auto.create.topics.enable=false",
+                "",
+            ]
+        )
 
     def command(self) -> list[str]:
         return self._java("kafka.Kafka", str(self.properties_path))

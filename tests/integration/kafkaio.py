@@ -2,32 +2,32 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 from typing import Any
 
 import orjson
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
 
 from streams.settings import Settings
+from streams.watch import behind, topic_partitions
 
 
 async def read_all(settings: Settings, name: str) -> list[ConsumerRecord[bytes, bytes]]:
     """Every message on topic ``name`` (un-prefixed) from the beginning to the current end."""
     topic = settings.topic(name)
     consumer = AIOKafkaConsumer(
-        **settings.kafka_client_params(), group_id=None, enable_auto_commit=False,
+        **settings.kafka_client_params(),
+        group_id=None,
+        enable_auto_commit=False,
         max_partition_fetch_bytes=settings.topic_max_message_bytes,
     )
     await consumer.start()
     try:
-        partitions = consumer.partitions_for_topic(topic) or set()
-        tps = [TopicPartition(topic, p) for p in sorted(partitions)]
+        tps = await topic_partitions(consumer, topic)
         consumer.assign(tps)
         await consumer.seek_to_beginning(*tps)
         ends = await consumer.end_offsets(tps)
         out: list[ConsumerRecord[bytes, bytes]] = []
-        while any(await consumer.position(tp) < ends[tp] for tp in tps):
+        while await behind(consumer, ends):
             for batch in (await consumer.getmany(timeout_ms=500)).values():
                 out.extend(batch)
         return out
@@ -39,9 +39,12 @@ async def read_json(settings: Settings, name: str) -> list[dict[str, Any]]:
     return [orjson.loads(m.value) for m in await read_all(settings, name)]
 
 
-async def publish_raw(settings: Settings, name: str, items: list[tuple[bytes | None, bytes]]) -> None:
+async def publish_raw(
+    settings: Settings, name: str, items: list[tuple[bytes | None, bytes]]
+) -> None:
     producer = AIOKafkaProducer(
-        **settings.kafka_client_params(), acks="all",
+        **settings.kafka_client_params(),
+        acks="all",
         max_request_size=settings.topic_max_message_bytes,
     )
     await producer.start()
@@ -50,11 +53,3 @@ async def publish_raw(settings: Settings, name: str, items: list[tuple[bytes | N
             await producer.send_and_wait(settings.topic(name), key=key, value=value)
     finally:
         await producer.stop()
-
-
-async def wait_until(predicate: Any, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not await predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
-        await asyncio.sleep(0.5)

@@ -20,15 +20,20 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
-    env.update(WIREWATCH_DATA_DIR=str(tmp_path / "state"),
-               WIREWATCH_METRICS_PORT=str(free_port()), **extra)
+    env.update(
+        WIREWATCH_DATA_DIR=str(tmp_path / "state"), WIREWATCH_METRICS_PORT=str(free_port()), **extra
+    )
     return env
 
 
 def _run_once(tmp_path: Path, **extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "streams", "run", "--once", "--format", "jsonl"],
-        cwd=ROOT, env=_env(tmp_path, **extra), capture_output=True, text=True, timeout=240,
+        cwd=ROOT,
+        env=_env(tmp_path, **extra),
+        capture_output=True,
+        text=True,
+        timeout=240,
     )
 
 
@@ -36,13 +41,24 @@ def _check_seed_alerts(stdout: str) -> list[dict]:
     alerts = [orjson.loads(line) for line in stdout.splitlines() if line.strip()]
     for alert in alerts:
         assert contracts.problem(contracts.ALERT, alert) is None
-        for key in ("id", "version", "rule", "severity", "story_id", "article_ids",
-                    "countries", "entities", "title", "summary"):
+        for key in (
+            "id",
+            "version",
+            "rule",
+            "severity",
+            "story_id",
+            "article_ids",
+            "countries",
+            "entities",
+            "title",
+            "summary",
+        ):
             assert key in alert
     assert any("ML" in a["countries"] and "Africa Corps" in a["entities"] for a in alerts)
     assert any("UA" in a["countries"] and a["killed"] == 2 for a in alerts)
-    assert any("Wagner Group" in a["entities"] and a["title"].startswith("Wagner Group")
-               for a in alerts)
+    assert any(
+        "Wagner Group" in a["entities"] and a["title"].startswith("Wagner Group") for a in alerts
+    )
     return alerts
 
 
@@ -56,8 +72,12 @@ def test_run_once_on_embedded_broker(tmp_path: Path) -> None:
 
 def test_run_once_on_an_existing_kafka(kafka: BrokerProcess, tmp_path: Path) -> None:
     prefix = f"cli{free_port()}."
-    result = _run_once(tmp_path, WIREWATCH_BROKER=kafka.bootstrap,
-                       WIREWATCH_TOPIC_PREFIX=prefix, WIREWATCH_APP_ID=f"{prefix}app")
+    result = _run_once(
+        tmp_path,
+        WIREWATCH_BROKER=kafka.bootstrap,
+        WIREWATCH_TOPIC_PREFIX=prefix,
+        WIREWATCH_APP_ID=f"{prefix}app",
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "embedded broker" not in result.stderr
     _check_seed_alerts(result.stdout)
@@ -66,7 +86,11 @@ def test_run_once_on_an_existing_kafka(kafka: BrokerProcess, tmp_path: Path) -> 
 def test_ctrl_c_stops_worker_and_embedded_broker(tmp_path: Path) -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "streams", "run", "--format", "table"],
-        cwd=ROOT, env=_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        env=_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     assert proc.stderr is not None
     seen: list[str] = []

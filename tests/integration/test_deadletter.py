@@ -24,10 +24,14 @@ SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 BAD = {
     b"not-json": (b"{this is not json", "invalid_json"),
-    b"no-body": (orjson.dumps({"id": "no-body", "title": "A title and nothing else"}),
-                 "schema_violation"),
-    b"two-mb": (orjson.dumps({"id": "two-mb", "title": "Huge", "body": "x" * 2_000_000}),
-                "oversized"),
+    b"no-body": (
+        orjson.dumps({"id": "no-body", "title": "A title and nothing else"}),
+        "schema_violation",
+    ),
+    b"two-mb": (
+        orjson.dumps({"id": "two-mb", "title": "Huge", "body": "x" * 2_000_000}),
+        "oversized",
+    ),
     b"bad-utf8": (b'{"body": "caf\xe9"}', "invalid_utf8"),
 }
 
@@ -47,7 +51,7 @@ def test_bad_messages_dead_lettered_and_pipeline_goes_on(
             await publish_raw(settings, topics.RAW, [(k, v) for k, (v, _) in BAD.items()])
             [good] = await publish(settings, [mali])
             wanted = [k.decode() for k in BAD] + [good]
-            await watch.wait_for(wanted, timeout=120, check=worker.check)
+            await watch.wait_for(wanted, within=120, check=worker.check)
             return watch.alerts
         finally:
             await watch.stop()

@@ -50,7 +50,7 @@ async def _seed_and_wait(settings: Settings, worker: WorkerProcess) -> tuple[lis
     await watch.start(from_beginning=True)
     try:
         ids = await publish(settings, load_seed_dir(SEEDS))
-        await watch.wait_for(ids, timeout=120, check=worker.check)
+        await watch.wait_for(ids, within=120, check=worker.check)
         return ids, watch.alerts
     finally:
         await watch.stop()
@@ -90,23 +90,24 @@ def test_seeds_give_five_articles(seeded: SeededRun) -> None:
 
 
 def test_kidal_clash_alert_names_mali_and_africa_corps(seeded: SeededRun) -> None:
-    alert = _one(seeded.alerts, rule="armed_clash",
-                 countries=lambda a: "ML" in a["countries"])
+    alert = _one(seeded.alerts, rule="armed_clash", countries=lambda a: "ML" in a["countries"])
     assert "Africa Corps" in alert["entities"]
     assert alert["event_type"] == "Battles"
     assert alert["article_ids"] and alert["article_ids"][0] in seeded.ids
 
 
 def test_kherson_drone_strike_alert_counts_two_killed(seeded: SeededRun) -> None:
-    alert = _one(seeded.alerts, countries=lambda a: "UA" in a["countries"],
-                 killed=2)
+    alert = _one(seeded.alerts, countries=lambda a: "UA" in a["countries"], killed=2)
     assert "Kherson" in alert["summary"] or "Kherson" in alert["entities"]
 
 
 def test_wagner_exit_alert(seeded: SeededRun) -> None:
-    alert = _one(seeded.alerts, countries=lambda a: "ML" in a["countries"],
-                 entities=lambda a: "Wagner Group" in a["entities"],
-                 title=lambda a: a["title"].startswith("Wagner Group to End Operations"))
+    alert = _one(
+        seeded.alerts,
+        countries=lambda a: "ML" in a["countries"],
+        entities=lambda a: "Wagner Group" in a["entities"],
+        title=lambda a: a["title"].startswith("Wagner Group to End Operations"),
+    )
     assert alert["severity"] in ("critical", "high", "medium")
 
 
@@ -138,13 +139,30 @@ def test_metrics_count_every_stage_and_latency(seeded: SeededRun) -> None:
     assert alerts == len(seeded.alerts)
 
 
+# librdkafka (kcat) fails ApiVersions against this Tansu build ("Read underflow"), so the
+# third-party client runs against Apache Kafka only; see the README.
+@pytest.mark.parametrize("seeded", ["kafka"], indirect=True)
 def test_kcat_reads_valid_alerts(seeded: SeededRun) -> None:
     kcat = shutil.which("kcat")
     assert kcat, "kcat is not installed: `make test` installs it (Debian package kcat)"
     result = subprocess.run(
-        [kcat, "-b", seeded.settings.bootstrap_servers, "-C", "-t",
-         seeded.settings.topic(topics.ALERTS), "-o", "beginning", "-e", "-q", "-f", "%s\n"],
-        capture_output=True, timeout=60, check=True,
+        [
+            kcat,
+            "-b",
+            seeded.settings.bootstrap_servers,
+            "-C",
+            "-t",
+            seeded.settings.topic(topics.ALERTS),
+            "-o",
+            "beginning",
+            "-e",
+            "-q",
+            "-f",
+            "%s\n",
+        ],
+        capture_output=True,
+        timeout=60,
+        check=True,
     )
     lines = [ln for ln in result.stdout.splitlines() if ln.strip()]
     assert len(lines) == len(seeded.alerts) > 0

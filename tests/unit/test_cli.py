@@ -27,8 +27,9 @@ def test_help_lists_commands(capsys: pytest.CaptureFixture[str]) -> None:
         assert command in out
 
 
-def test_bad_setting_is_one_line(capsys: pytest.CaptureFixture[str],
-                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bad_setting_is_one_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("WIREWATCH_METRICS_PORT", "http")
     assert "WIREWATCH_METRICS_PORT must be an integer" in _fail(capsys, ["analyze"])
 
@@ -43,22 +44,25 @@ def test_seed_file_with_bad_line_names_file_and_line(
     assert f"{bad}:2: not valid JSON" in line
 
 
-def test_seed_file_line_without_body(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_seed_file_line_without_body(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("WIREWATCH_BROKER", f"127.0.0.1:{free_port()}")
     bad = tmp_path / "in.jsonl"
     bad.write_text('{"title": "no body"}\n')
     assert "in.jsonl:1: " in _fail(capsys, ["seed", "--file", str(bad)])
 
 
-def test_seed_needs_a_broker(capsys: pytest.CaptureFixture[str],
-                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_seed_needs_a_broker(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("WIREWATCH_BROKER", raising=False)
     assert "WIREWATCH_BROKER is not set" in _fail(capsys, ["seed"])
 
 
-def test_seed_to_unreachable_broker_is_one_line(capsys: pytest.CaptureFixture[str],
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_seed_to_unreachable_broker_is_one_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("WIREWATCH_BROKER", f"127.0.0.1:{free_port()}")
     assert "Kafka" in _fail(capsys, ["seed"])
 
@@ -68,9 +72,12 @@ def test_analyze_reads_stdin_and_prints_tagged_records(
 ) -> None:
     import io
 
-    article = {"id": "x1", "title": "Clashes in Kidal",
-               "body": "Separatists clashed with the Malian army near Kidal on Friday, "
-                       "killing 4 soldiers, the army said."}
+    article = {
+        "id": "x1",
+        "title": "Clashes in Kidal",
+        "body": "Separatists clashed with the Malian army near Kidal on Friday, "
+        "killing 4 soldiers, the army said.",
+    }
     monkeypatch.setattr("sys.stdin", io.StringIO(orjson.dumps(article).decode() + "\n"))
     assert main(["analyze", "-"]) == 0
     [line] = capsys.readouterr().out.splitlines()

@@ -4,9 +4,16 @@ import orjson
 
 from streams.printer import AlertPrinter
 
-ALERT = {"id": "a-1", "version": 2, "rule": "armed_clash", "severity": "high",
-         "countries": ["ML"], "killed": 3, "title": "Clash in Kidal",
-         "reason": "Battles in Mali (Kidal)"}
+ALERT = {
+    "id": "a-1",
+    "version": 2,
+    "rule": "armed_clash",
+    "severity": "high",
+    "countries": ["ML"],
+    "killed": 3,
+    "title": "Clash in Kidal",
+    "reason": "Battles in Mali (Kidal)",
+}
 
 
 def test_jsonl_is_one_object_a_line() -> None:

@@ -42,15 +42,28 @@ def test_schema_problem_names_the_field() -> None:
 
 def test_dead_letter_keeps_original_bytes_and_meets_its_contract() -> None:
     raw = b"\x00\xff binary \xfe"
-    letter = dead_letter(stage="classify", reason="invalid_utf8", error="bad\nbytes",
-                         topic="articles.raw", partition=2, offset=7, key=None, value=raw,
-                         failed_at=1.5)
+    letter = dead_letter(
+        stage="classify",
+        reason="invalid_utf8",
+        error="bad\nbytes",
+        topic="articles.raw",
+        partition=2,
+        offset=7,
+        key=None,
+        value=raw,
+        failed_at=1.5,
+    )
     assert original_value(letter) == raw
     assert letter["error"] == "bad bytes"
     assert contracts.problem(contracts.DEADLETTER, orjson.loads(orjson.dumps(letter))) is None
 
 
 def test_schemas_are_valid_draft_2020_12() -> None:
-    for kind in (contracts.RAW, contracts.CLASSIFIED, contracts.TAGGED, contracts.ALERT,
-                 contracts.DEADLETTER):
+    for kind in (
+        contracts.RAW,
+        contracts.CLASSIFIED,
+        contracts.TAGGED,
+        contracts.ALERT,
+        contracts.DEADLETTER,
+    ):
         assert contracts.validator(kind).schema["$schema"].endswith("2020-12/schema")

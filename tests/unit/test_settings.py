@@ -13,13 +13,15 @@ def test_defaults_bind_metrics_to_loopback_and_need_no_broker() -> None:
 
 
 def test_reads_prefixed_variables_with_types() -> None:
-    s = Settings.from_env({
-        "WIREWATCH_BROKER": "kafka://a:9092;b:9093",
-        "WIREWATCH_PARTITIONS": "12",
-        "WIREWATCH_DATA_DIR": "/var/lib/ww",
-        "WIREWATCH_TOPIC_PREFIX": "prod.",
-        "OTHER": "ignored",
-    })
+    s = Settings.from_env(
+        {
+            "WIREWATCH_BROKER": "kafka://a:9092;b:9093",
+            "WIREWATCH_PARTITIONS": "12",
+            "WIREWATCH_DATA_DIR": "/var/lib/ww",
+            "WIREWATCH_TOPIC_PREFIX": "prod.",
+            "OTHER": "ignored",
+        }
+    )
     assert s.bootstrap_servers == "a:9092,b:9093"
     assert s.faust_broker == ["kafka://a:9092", "kafka://b:9093"]
     assert s.partitions == 12
@@ -42,8 +44,13 @@ def test_bad_values_name_the_variable(env: dict[str, str], message: str) -> None
 
 
 def test_password_never_shows() -> None:
-    s = Settings.from_env({"WIREWATCH_SASL_PASSWORD": "hunter2", "WIREWATCH_BROKER": "h:1",
-                           "WIREWATCH_SASL_MECHANISM": "PLAIN"})
+    s = Settings.from_env(
+        {
+            "WIREWATCH_SASL_PASSWORD": "hunter2",
+            "WIREWATCH_BROKER": "h:1",
+            "WIREWATCH_SASL_MECHANISM": "PLAIN",
+        }
+    )
     assert "hunter2" not in repr(s) and "hunter2" not in str(s.sasl_password)
     assert isinstance(s.sasl_password, Secret)
     assert s.kafka_client_params()["sasl_plain_password"] == "hunter2"
@@ -52,6 +59,9 @@ def test_password_never_shows() -> None:
 def test_to_env_round_trips_non_defaults() -> None:
     s = Settings(broker="h:1", partitions=3, topic_prefix="x.")
     env = s.to_env()
-    assert env == {"WIREWATCH_BROKER": "h:1", "WIREWATCH_PARTITIONS": "3",
-                   "WIREWATCH_TOPIC_PREFIX": "x."}
+    assert env == {
+        "WIREWATCH_BROKER": "h:1",
+        "WIREWATCH_PARTITIONS": "3",
+        "WIREWATCH_TOPIC_PREFIX": "x.",
+    }
     assert Settings.from_env(env) == s

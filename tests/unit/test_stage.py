@@ -11,8 +11,9 @@ def _stage(transform: Any) -> Stage:
 
 
 def _run(stage: Stage, value: bytes) -> Any:
-    return stage.process_message(value, key=b"k", topic="articles.raw", partition=0, offset=3,
-                                 timestamp=None, now=100.0)
+    return stage.process_message(
+        value, key=b"k", topic="articles.raw", partition=0, offset=3, timestamp=None, now=100.0
+    )
 
 
 def test_good_message_gives_outputs() -> None:
