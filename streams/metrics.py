@@ -1,8 +1,19 @@
-"""Every metric wirewatch exposes, built against a registry passed in."""
+"""Every metric wirewatch exposes, built against a registry passed in.
+
+Labels are bounded: stage, topic, partition, rule (from the rule file), severity, reason
+codes, and the country of an alert (ISO code). Never article ids or free text.
+"""
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, Info, start_http_server
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    Info,
+    start_http_server,
+)
 
 from . import __version__
 
@@ -41,15 +52,29 @@ class Metrics:
         )
         self.end_to_end_seconds = Histogram(
             "end_to_end_latency_seconds",
-            "From entering the pipeline (ingested_at) to leaving the alert stage.",
+            "From entering the pipeline (ingested_at) to leaving the last stage.",
             namespace=ns,
             registry=r,
             buckets=LATENCY_BUCKETS,
         )
         self.alerts = Counter(
             "alerts",
-            "Alerts published, by rule and severity.",
+            "Alert messages published (new alerts and updates), by rule and severity.",
             ["rule", "severity"],
+            namespace=ns,
+            registry=r,
+        )
+        self.alerts_by_country = Counter(
+            "alerts_by_country",
+            "Alert messages published, by the alert's first country.",
+            ["country"],
+            namespace=ns,
+            registry=r,
+        )
+        self.alerts_suppressed = Counter(
+            "alerts_suppressed",
+            "Rule matches folded into an existing alert without a re-send.",
+            ["rule"],
             namespace=ns,
             registry=r,
         )
@@ -57,6 +82,32 @@ class Metrics:
             "dead_letters",
             "Messages sent to the dead-letter topic, by stage and reason.",
             ["stage", "reason"],
+            namespace=ns,
+            registry=r,
+        )
+        self.consumer_lag = Gauge(
+            "consumer_lag",
+            "Messages behind the end of the partition, per input topic.",
+            ["topic", "partition"],
+            namespace=ns,
+            registry=r,
+        )
+        self.open_stories = Gauge(
+            "open_stories",
+            "Stories with an article inside the story window.",
+            namespace=ns,
+            registry=r,
+        )
+        self.rule_reloads = Counter(
+            "rule_reloads",
+            "Rule reloads, by result (ok or failed).",
+            ["result"],
+            namespace=ns,
+            registry=r,
+        )
+        self.rules_loaded = Gauge(
+            "rules_loaded",
+            "Rules in the rule set in force.",
             namespace=ns,
             registry=r,
         )
