@@ -9,10 +9,11 @@ import faust
 
 from . import topics
 from .alert.rules import RuleSet, load_rules
+from .alert.story_agent import attach_story_stage
 from .metrics import Metrics
 from .pipeline import build_stages
 from .settings import Settings
-from .stage import Outcome, attach
+from .stage import attach
 
 
 def create_app(
@@ -34,7 +35,6 @@ def create_app(
         datadir=str(settings.data_dir),
         topic_partitions=settings.partitions,
         topic_replication_factor=settings.replication_factor,
-        topic_allow_declare=False,  # topics are created with their configs by ensure_topics
         processing_guarantee=settings.processing_guarantee,
         broker_commit_interval=1.0,
         broker_session_timeout=settings.session_timeout,
@@ -52,15 +52,9 @@ def create_app(
     chain = [
         ("classify", topics.RAW, topics.CLASSIFIED),
         ("tag", topics.CLASSIFIED, topics.TAGGED),
-        ("alert", topics.TAGGED, topics.ALERTS),
+        ("alert", topics.TAGGED, topics.MATCHED),
     ]
     stages = build_stages(settings, rules)
-
-    def alert_done(outcome: Outcome, finished: float) -> None:
-        assert outcome.record is not None
-        metrics.end_to_end_seconds.observe(max(0.0, finished - outcome.record["ingested_at"]))
-        for _key, alert in outcome.outputs:
-            metrics.alerts.labels(alert["rule"], alert["severity"]).inc()
 
     for name, source, sink in chain:
         attach(
@@ -71,8 +65,16 @@ def create_app(
             deadletters=deadletters,
             metrics=metrics,
             clock=clock,
-            on_done=alert_done if name == "alert" else None,
         )
+    attach_story_stage(
+        app,
+        settings,
+        source=topic(topics.MATCHED),
+        sink=topic(topics.ALERTS),
+        deadletters=deadletters,
+        metrics=metrics,
+        clock=clock,
+    )
     return app
 
 

@@ -79,6 +79,39 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--repeat", type=int, default=1, help="publish everything N times")
     seed.add_argument("--rate", type=float, default=None, help="at most R articles per second")
 
+    alerts = sub.add_parser(
+        "alerts",
+        help="read the alerts topic (now, or --follow what comes)",
+        description="Print the alerts on the alerts topic and exit, or with --follow print new "
+        "alerts as they come until Ctrl-C (add --from-beginning to start with the old ones). "
+        "--webhook posts each one as JSON (Slack-compatible) with retries and backoff.",
+    )
+    alerts.add_argument("--follow", "-f", action="store_true", help="keep printing new alerts")
+    alerts.add_argument(
+        "--from-beginning",
+        action="store_true",
+        help="with --follow: start with the alerts already on the topic",
+    )
+    alerts.add_argument("--format", choices=["auto", "table", "jsonl"], default="auto")
+    alerts.add_argument(
+        "--min-severity",
+        choices=["low", "medium", "high", "critical"],
+        default="low",
+        help="only alerts at this severity or above",
+    )
+    alerts.add_argument("--webhook", metavar="URL", help="also POST each alert to this URL")
+
+    replay = sub.add_parser(
+        "replay",
+        help="re-run the seed topic in a fresh consumer group and compare the alerts",
+        description="Copy articles.raw into a fresh namespace, process it with a new consumer "
+        "group and empty state, and compare its alerts with the alerts topic by (id, version). "
+        "Exit 0 when they match. Without WIREWATCH_BROKER, first runs the seeds on an "
+        "embedded broker.",
+    )
+    replay.add_argument("--timeout", type=float, default=180.0, help="seconds (default 180)")
+    replay.add_argument("--keep", action="store_true", help="keep the replay's topics")
+
     analyze = sub.add_parser(
         "analyze",
         help="tag articles offline (no Kafka) and show which rules would fire",
@@ -103,9 +136,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
         logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-        handler = {"run": cmd_run, "worker": cmd_worker, "seed": cmd_seed, "analyze": cmd_analyze}[
-            args.command
-        ]
+        handler = {
+            "run": cmd_run,
+            "worker": cmd_worker,
+            "seed": cmd_seed,
+            "analyze": cmd_analyze,
+            "alerts": cmd_alerts,
+            "replay": cmd_replay,
+        }[args.command]
         return handler(settings, args)
     except KeyboardInterrupt:
         say("stopped")
@@ -230,6 +268,75 @@ async def _run(
             await watch.poll(printer.print, timeout_ms=1000)
     finally:
         await watch.stop()
+
+
+def _need_broker(settings: Any) -> None:
+    from .seeder import InputError
+
+    if not settings.broker:
+        raise InputError("WIREWATCH_BROKER is not set (host:port of a Kafka broker)")
+
+
+def cmd_alerts(settings: Any, args: argparse.Namespace) -> int:
+    import aiohttp
+
+    from .alert.follow import read_alerts
+    from .alert.webhook import WebhookSink
+    from .printer import AlertPrinter
+
+    _need_broker(settings)
+    fmt = args.format if args.format != "auto" else ("table" if sys.stdout.isatty() else "jsonl")
+    printer = AlertPrinter(sys.stdout, fmt)
+    sink = WebhookSink(args.webhook) if args.webhook else None
+
+    async def go() -> int:
+        async with aiohttp.ClientSession() as session:
+
+            async def on_alert(alert: dict[str, Any]) -> None:
+                printer.print(alert)
+                if sink is not None:
+                    await sink.post(session, alert)
+
+            return await read_alerts(
+                settings,
+                on_alert,
+                follow=args.follow,
+                from_beginning=args.from_beginning,
+                min_severity=args.min_severity,
+            )
+
+    count = asyncio.run(go())
+    say(f"{count} alerts")
+    return 0
+
+
+def cmd_replay(settings: Any, args: argparse.Namespace) -> int:
+    from .launcher import LocalPipeline
+    from .replay import replay
+    from .seeder import publish
+    from .watch import PipelineWatch
+
+    if settings.broker:
+        result = replay(settings, say, within=args.timeout, keep=args.keep)
+    else:
+        with LocalPipeline(settings, say) as pipeline:
+            live = pipeline.settings
+
+            async def first_run() -> None:
+                watch = PipelineWatch(live)
+                await watch.start()
+                try:
+                    ids = await publish(live, _seed_articles(None))
+                    assert pipeline.worker is not None
+                    await watch.wait_for(ids, within=args.timeout, check=pipeline.worker.check)
+                    say(f"first run: {len(ids)} articles, {len(watch.alerts)} alert messages")
+                finally:
+                    await watch.stop()
+
+            asyncio.run(first_run())
+            result = replay(live, say, within=args.timeout, keep=args.keep)
+    say(result.describe())
+    return 0 if result.matches else 1
 
 
 if __name__ == "__main__":  # pragma: no cover

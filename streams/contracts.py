@@ -10,10 +10,11 @@ import orjson
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
-RAW, CLASSIFIED, TAGGED, ALERT, DEADLETTER = (
+RAW, CLASSIFIED, TAGGED, MATCHED, ALERT, DEADLETTER = (
     "article.raw",
     "article.classified",
     "article.tagged",
+    "article.matched",
     "alert",
     "deadletter",
 )

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from . import contracts
-from .alert.build import build_alert
-from .alert.rules import RuleSet
+from .alert.rules import RuleMatch, RuleSet
 from .analysis import classify_record, match_rules, tag_record
 from .settings import Settings
 from .stage import Record, Stage, Transform
+from .stories import signature
 
 
 def _stamp(record: Record, stage: str, now: float) -> Record:
@@ -27,10 +27,31 @@ def tag(classified: Record, now: float, _timestamp: float | None) -> list[tuple[
     return [(out["id"], _stamp(out, "tag", now))]
 
 
+MATCHED_BODY_CHARS = 4000  # enough for summaries; keeps the one-partition topic light
+
+
+def match_record(match: RuleMatch) -> Record:
+    scope = getattr(match, "scope", None) or ("event" if match.event is not None else "article")
+    return {
+        "rule": match.rule,
+        "severity": match.severity,
+        "reason": match.reason,
+        "scope": scope,
+        "event": match.event,
+    }
+
+
 def alert_transform(rules: RuleSet) -> Transform:
+    """Rules and the MinHash run here, in parallel; the story stage gets the results."""
+
     def alert(tagged: Record, now: float, _timestamp: float | None) -> list[tuple[str, Record]]:
-        alerts = [build_alert(tagged, m, now) for m in match_rules(tagged, rules)]
-        return [(a["id"], a) for a in alerts]
+        article = {**tagged, "body": tagged["body"][:MATCHED_BODY_CHARS]}
+        matched = {
+            "article": article,
+            "matches": [match_record(m) for m in match_rules(tagged, rules)],
+            "signature": list(sig) if (sig := signature(tagged["body"])) else None,
+        }
+        return [(tagged["id"], matched)]
 
     return alert
 
@@ -43,6 +64,6 @@ def build_stages(settings: Settings, rules: RuleSet) -> dict[str, Stage]:
         "classify": Stage("classify", contracts.RAW, contracts.CLASSIFIED, classify, limit),
         "tag": Stage("tag", contracts.CLASSIFIED, contracts.TAGGED, tag, limit * 2),
         "alert": Stage(
-            "alert", contracts.TAGGED, contracts.ALERT, alert_transform(rules), limit * 2
+            "alert", contracts.TAGGED, contracts.MATCHED, alert_transform(rules), limit * 2
         ),
     }

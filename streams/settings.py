@@ -48,6 +48,9 @@ class Settings:
     # Tansu completes a consumer-group join only after about half the session timeout, and a
     # dead worker's partitions move after it: 10 s keeps both short (Kafka's floor is 6 s).
     session_timeout: int = 10
+    # The story stage holds each article this long to put arrivals in event-time order.
+    story_hold_ms: int = 100
+    suppression_window: int = 86400
     metrics_host: str = "127.0.0.1"
     metrics_port: int = 9464
     data_dir: Path = Path(".wirewatch")

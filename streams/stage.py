@@ -26,7 +26,6 @@ Transform = Callable[[Record, float, float | None], list[tuple[str, Record]]]
 
 @dataclass
 class Outcome:
-    record: Record | None = None
     outputs: list[tuple[str, Record]] = field(default_factory=list)
     dead: Record | None = None
 
@@ -78,7 +77,7 @@ class Stage:
             problem = contracts.problem(self.out_kind, out)
             if problem is not None:
                 return reject("processing_error", f"output breaks {self.out_kind}: {problem}")
-        return Outcome(record=record, outputs=outputs)
+        return Outcome(outputs=outputs)
 
 
 def attach(
@@ -90,7 +89,6 @@ def attach(
     deadletters: faust.TopicT,
     metrics: Metrics,
     clock: Callable[[], float],
-    on_done: Callable[[Outcome, float], None] | None = None,
 ) -> None:
     """Register the thin faust agent that moves messages through ``stage``."""
 
@@ -133,7 +131,5 @@ def attach(
             finished = clock()
             metrics.processed.labels(stage.name).inc()
             metrics.stage_seconds.labels(stage.name).observe(finished - started)
-            if on_done is not None:
-                on_done(outcome, finished)
 
     app.agent(source, name=f"wirewatch.{stage.name}")(agent)

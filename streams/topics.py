@@ -12,9 +12,12 @@ from .settings import Settings
 RAW = "articles.raw"
 CLASSIFIED = "articles.classified"
 TAGGED = "articles.tagged"
+MATCHED = "articles.matched"
 ALERTS = "alerts"
 DEADLETTER = "articles.deadletter"
-ALL = (RAW, CLASSIFIED, TAGGED, ALERTS, DEADLETTER)
+ALL = (RAW, CLASSIFIED, TAGGED, MATCHED, ALERTS, DEADLETTER)
+# Stories and alert state need every article in one place, in one order: one partition.
+SINGLE_PARTITION = frozenset({MATCHED})
 
 
 def topic_configs(settings: Settings) -> dict[str, str]:
@@ -30,12 +33,13 @@ async def ensure_topics(settings: Settings, names: tuple[str, ...] = ALL) -> lis
     try:
         existing = set(await admin.list_topics())
         wanted = [settings.topic(n) for n in names if settings.topic(n) not in existing]
+        single = {settings.topic(n) for n in SINGLE_PARTITION}
         if not wanted:
             return []
         new = [
             NewTopic(
                 name,
-                num_partitions=settings.partitions,
+                num_partitions=1 if name in single else settings.partitions,
                 replication_factor=settings.replication_factor,
                 topic_configs=topic_configs(settings),
             )

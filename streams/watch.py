@@ -1,7 +1,8 @@
 """Follow a running pipeline from outside: which articles came through, which alerts it raised.
 
 An article has passed every stage when it is on ``articles.tagged`` (or dead-lettered) and the
-worker's consumer group has committed past it there, i.e. the alert stage has handled it.
+worker's consumer group has committed everything on ``articles.matched``, the last stage's
+input: the story stage has handled it and published its alerts.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class PipelineWatch:
         }
         self.seen: set[str] = set()
         self.alerts: list[dict[str, Any]] = []
+        self._matched: list[TopicPartition] | None = None
 
     async def start(self, from_beginning: bool = False) -> None:
         """Begin at the current end of each topic, so only what comes next is seen."""
@@ -69,14 +71,20 @@ class PipelineWatch:
                 elif m.key is not None:
                     self.seen.add(m.key.decode("utf-8", "replace"))
 
-    async def alert_stage_caught_up(self) -> bool:
-        tagged = [tp for tp in self.consumer.assignment() if tp.topic == self.names[topics.TAGGED]]
-        ends = await self.consumer.end_offsets(tagged)
+    async def last_stage_caught_up(self) -> bool:
+        """The story stage (the last one) has committed everything on articles.matched."""
+        if self._matched is None:
+            name = self.settings.topic(topics.MATCHED)
+            [described] = await self.admin.describe_topics([name])
+            self._matched = [TopicPartition(name, p["partition"])
+                             for p in described["partitions"]]
+        ends = await self.consumer.end_offsets(self._matched)
         committed = await self.admin.list_consumer_group_offsets(
-            self.settings.app_id, partitions=tagged
+            self.settings.app_id, partitions=self._matched
         )
         return all(
-            ends[tp] == 0 or (tp in committed and committed[tp].offset >= ends[tp]) for tp in tagged
+            ends[tp] == 0 or (tp in committed and committed[tp].offset >= ends[tp])
+            for tp in self._matched
         )
 
     async def drain_alerts(self, on_alert: OnAlert | None = None) -> None:
@@ -109,7 +117,7 @@ class PipelineWatch:
             if progress is not None and done != last:
                 progress(done, len(wanted))
                 last = done
-            if done == len(wanted) and await self.alert_stage_caught_up():
+            if done == len(wanted) and await self.last_stage_caught_up():
                 await self.drain_alerts(on_alert)
                 return
             if time.monotonic() > deadline:

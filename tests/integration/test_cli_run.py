@@ -62,12 +62,15 @@ def _check_seed_alerts(stdout: str) -> list[dict]:
     return alerts
 
 
-def test_run_once_on_embedded_broker(tmp_path: Path) -> None:
-    result = _run_once(tmp_path)
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert "embedded broker listening on 127.0.0.1:" in result.stderr
-    assert "5/5 articles through every stage" in result.stderr
-    _check_seed_alerts(result.stdout)
+def test_run_once_on_embedded_broker_twice_prints_the_same_alerts(tmp_path: Path) -> None:
+    runs = []
+    for n in range(2):
+        result = _run_once(tmp_path / str(n))
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert "embedded broker listening on 127.0.0.1:" in result.stderr
+        assert "5/5 articles through every stage" in result.stderr
+        runs.append({(a["id"], a["version"]) for a in _check_seed_alerts(result.stdout)})
+    assert runs[0] == runs[1]
 
 
 def test_run_once_on_an_existing_kafka(kafka: BrokerProcess, tmp_path: Path) -> None:

@@ -1,0 +1,153 @@
+"""The story stage: one partition, event-time order, state in changelogged faust Tables.
+
+Articles arrive from the alert stage on ``articles.matched``. Each is held briefly in a
+reorder buffer and released sorted by (ingested_at, id); small "tick" messages on the same
+topic release what is due when no article comes. Events are acked only once processed,
+so a crash re-delivers anything that was still held.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import faust
+
+from .. import contracts, records
+from ..deadletter import dead_letter
+from ..metrics import Metrics
+from ..reorder import ReorderBuffer
+from ..settings import Settings
+from ..spikes import load_spike_rules
+from .storybook import StoryBook
+
+log = logging.getLogger(__name__)
+TICK_KEY = b"__tick__"
+
+
+def attach_story_stage(
+    app: faust.App,
+    settings: Settings,
+    *,
+    source: faust.TopicT,
+    sink: faust.TopicT,
+    deadletters: faust.TopicT,
+    metrics: Metrics,
+    clock: Callable[[], float],
+    monotonic: Callable[[], float] = time.monotonic,
+) -> StoryBook:
+    def table(name: str) -> Any:
+        return app.Table(name, partitions=1)  # JSON keys and values: faust's table default
+
+    book = StoryBook(
+        stories=table("stories"),
+        index=table("story-index"),
+        alerts=table("alert-state"),
+        counts=table("spike-counts"),
+        spike_rules=load_spike_rules(),
+        suppression_window=settings.suppression_window,
+        on_suppressed=lambda rule: metrics.alerts_suppressed.labels(rule).inc(),
+    )
+    hold = settings.story_hold_ms / 1000.0
+    buffer: ReorderBuffer[tuple[faust.EventT, dict[str, Any]]] = ReorderBuffer(hold)
+    latest = {"event_time": 0.0}
+
+    async def publish(alert: dict[str, Any]) -> None:
+        await sink.send(key=alert["id"].encode(), value=records.encode(alert))
+        metrics.alerts.labels(alert["rule"], alert["severity"]).inc()
+        metrics.alerts_by_country.labels(
+            alert["countries"][0] if alert["countries"] else "none"
+        ).inc()
+
+    async def story(stream: faust.StreamT) -> None:
+        manual = stream.noack()  # type: ignore[attr-defined]  # missing from StreamT
+        async for event in manual.events():
+            msg = event.message
+            if msg.key != TICK_KEY:
+                metrics.received.labels("story").inc()
+                started = clock()
+                try:
+                    matched = records.decode(
+                        msg.value, contracts.MATCHED, settings.topic_max_message_bytes
+                    )
+                except records.Rejected as rejected:
+                    metrics.dead_letters.labels("story", rejected.reason).inc()
+                    await deadletters.send(
+                        key=msg.key,
+                        value=records.encode(
+                            dead_letter(
+                                stage="story",
+                                reason=rejected.reason,
+                                error=rejected.error,
+                                topic=msg.topic,
+                                partition=msg.partition,
+                                offset=msg.offset,
+                                key=msg.key,
+                                value=msg.value,
+                                failed_at=started,
+                            )
+                        ),
+                    )
+                    await manual.ack(event)
+                    continue
+                article = matched["article"]
+                latest["event_time"] = max(latest["event_time"], article["ingested_at"])
+                buffer.add(
+                    (event, matched),
+                    event_time=article["ingested_at"],
+                    key=article["id"],
+                    now=monotonic(),
+                )
+            for held, matched in buffer.release(monotonic()):
+                started = clock()
+                try:
+                    alerts = book.process(matched, started)
+                except Exception as exc:  # keep the article and go on
+                    log.exception("story stage failed on %s", matched["article"].get("id"))
+                    metrics.dead_letters.labels("story", "processing_error").inc()
+                    m = held.message
+                    await deadletters.send(
+                        key=m.key,
+                        value=records.encode(
+                            dead_letter(
+                                stage="story",
+                                reason="processing_error",
+                                error=f"{type(exc).__name__}: {exc}",
+                                topic=m.topic,
+                                partition=m.partition,
+                                offset=m.offset,
+                                key=m.key,
+                                value=m.value,
+                                failed_at=clock(),
+                            )
+                        ),
+                    )
+                    await manual.ack(held)
+                    continue
+                for alert in alerts:
+                    await publish(alert)
+                finished = clock()
+                metrics.processed.labels("story").inc()
+                metrics.stage_seconds.labels("story").observe(finished - started)
+                metrics.end_to_end_seconds.observe(
+                    max(0.0, finished - matched["article"]["ingested_at"])
+                )
+                await manual.ack(held)
+            if msg.key == TICK_KEY:
+                await manual.ack(event)
+
+    app.agent(source, name="wirewatch.story")(story)
+
+    @app.timer(max(hold / 2, 0.01), name="wirewatch.story-tick")
+    async def tick() -> None:
+        # Only while something is held: an idle pipeline writes nothing.
+        if len(buffer):
+            await source.send(key=TICK_KEY, value=b"{}")
+
+    @app.timer(10.0, name="wirewatch.open-stories")
+    async def count_open_stories() -> None:
+        metrics.open_stories.set(book.open_stories(latest["event_time"]))
+
+    return book

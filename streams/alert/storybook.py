@@ -1,0 +1,118 @@
+"""The story stage's logic over plain mappings: stories, suppression, escalation, spikes.
+
+The worker passes changelogged faust Tables as the mappings; tests pass dicts. One call per
+article, in event-time order, returns the alert messages to publish (new alerts, updates
+and spike alerts); matches that change nothing are counted in ``suppressed``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, MutableMapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..spikes import SpikeRule, keys_for, observe
+from ..stories import StoryParams, article_unit, assign, event_unit
+from .build import build_alert, build_spike_alert
+from .suppression import decide
+
+Mapping_ = MutableMapping[str, Any]
+
+
+@dataclass
+class StoryBook:
+    stories: Mapping_
+    index: Mapping_
+    alerts: Mapping_
+    counts: Mapping_
+    spike_rules: list[SpikeRule]
+    params: StoryParams = field(default_factory=StoryParams)
+    suppression_window: float = 24 * 3600.0
+    on_suppressed: Callable[[str], None] | None = None
+
+    def process(self, matched: dict[str, Any], now: float) -> list[dict[str, Any]]:
+        article = matched["article"]
+        signature = tuple(matched["signature"]) if matched.get("signature") else None
+        out: list[dict[str, Any]] = []
+        article_story: str | None = None
+        for match in matched["matches"]:
+            event = match["event"]
+            if match["scope"] == "event" and event is not None and not _is_primary(article, event):
+                # A secondary event (a drone strike inside a summit story) is its own story.
+                story_id, _ = assign(
+                    event_unit(article, event), self.stories, self.index, self.params
+                )
+            else:
+                if article_story is None:
+                    article_story, _ = assign(
+                        article_unit(article, signature), self.stories, self.index, self.params
+                    )
+                story_id = article_story
+            alert = self._alert(article, match, story_id, now)
+            if alert is not None:
+                out.append(alert)
+        if article_story is None:
+            # Articles join their story even when nothing fires, so later alerts list them.
+            assign(article_unit(article, signature), self.stories, self.index, self.params)
+        out.extend(self._spikes(article, now))
+        return out
+
+    def _alert(
+        self, article: dict[str, Any], match: dict[str, Any], story_id: str, now: float
+    ) -> dict[str, Any] | None:
+        event = match["event"]
+        killed = event.get("killed") if event is not None else article.get("killed")
+        key = f"{match['rule']}|{story_id}"
+        decision = decide(
+            self.alerts.get(key),
+            rule=match["rule"],
+            story_id=story_id,
+            severity=match["severity"],
+            killed=killed,
+            places=_places(article, event),
+            article_id=article["id"],
+            at=article["ingested_at"],
+            window=self.suppression_window,
+        )
+        self.alerts[key] = decision.state
+        if decision.action == "suppress":
+            if self.on_suppressed is not None:
+                self.on_suppressed(match["rule"])
+            return None
+        story = self.stories[story_id]
+        return build_alert(
+            article, match, decision.state, story["members"], story_id, decision.changes, now
+        )
+
+    def _spikes(self, article: dict[str, Any], now: float) -> list[dict[str, Any]]:
+        out = []
+        for rule in self.spike_rules:
+            for key in keys_for(rule, article):
+                spike = observe(self.counts, rule, key, article["ingested_at"])
+                if spike is not None:
+                    out.append(build_spike_alert(spike, article, now))
+        return out
+
+    def open_stories(self, now_event_time: float) -> int:
+        return sum(
+            1 for s in self.stories.values() if now_event_time - s["last_at"] <= self.params.window
+        )
+
+
+def _is_primary(article: dict[str, Any], event: dict[str, Any]) -> bool:
+    return bool(
+        event["event_type"] == article["event_type"]
+        and event.get("sub_type") == article.get("event_subtype")
+    )
+
+
+def _places(article: dict[str, Any], event: dict[str, Any] | None) -> list[str]:
+    if event is not None:
+        place = event.get("location")
+        name = place.get("name") if isinstance(place, dict) else place
+        if name:
+            return [name]
+    primary = article.get("primary_location")
+    if isinstance(primary, dict) and primary.get("name"):
+        return [primary["name"]]
+    return []
