@@ -66,6 +66,12 @@ def create_app(
             metrics=metrics,
             clock=clock,
         )
+    watch_lag(
+        app,
+        metrics,
+        inputs={topic(source).get_topic_name() for _, source, _ in chain}
+        | {settings.topic(topics.MATCHED)},
+    )
     attach_story_stage(
         app,
         settings,
@@ -76,6 +82,24 @@ def create_app(
         clock=clock,
     )
     return app
+
+
+def watch_lag(app: faust.App, metrics: Metrics, inputs: set[str], every: float = 5.0) -> None:
+    """Consumer lag per input partition: the partition's end minus what the group committed."""
+
+    @app.timer(every, name="wirewatch.consumer-lag")
+    async def report_lag() -> None:
+        consumer = app.consumer
+        for tp in consumer.assignment():
+            if tp.topic not in inputs:
+                continue  # table changelogs are read during recovery only
+            end = consumer.highwater(tp)
+            if end is None:
+                continue
+            # faust records the offset of the last committed message, not the next one.
+            committed = getattr(consumer, "_committed_offset", {}).get(tp)  # no public accessor
+            done = 0 if committed is None else committed + 1
+            metrics.consumer_lag.labels(tp.topic, str(tp.partition)).set(max(0, end - done))
 
 
 def _credentials(settings: Settings) -> faust.SASLCredentials | None:
