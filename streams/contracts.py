@@ -49,7 +49,7 @@ def validator(kind: str) -> Draft202012Validator:
 
 @cache
 def _compiled(kind: str) -> Callable[[Any], Any]:
-    return fastjsonschema.compile(schema(kind))  # type: ignore[no-any-return]
+    return fastjsonschema.compile(schema(kind))
 
 
 def problem(kind: str, record: Any) -> str | None:
