@@ -6,7 +6,8 @@ STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-deps kafka-jars run test unit integration lint format clean
+.PHONY: help install system-deps kafka-jars run test unit integration lint format clean \
+	prometheus report eval bench-nlp bench
 
 help: ## show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -20,10 +21,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## create the virtualenv and install wirewatch (editable) with dev tools
 
-system-deps: ## install kcat (Debian) when missing; check java and mvn for the test broker
+system-deps: ## install kcat and prometheus (Debian) when missing; check java and mvn for the test broker
 	@command -v kcat >/dev/null || { echo "==> installing kcat"; \
 	  $(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
 	  $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kcat >/dev/null; }
+	@# Prometheus and promtool: tests/integration/test_observability.py runs a real server.
+	@command -v promtool >/dev/null || test -x /usr/bin/promtool || { echo "==> installing prometheus"; \
+	  $(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
+	  $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus >/dev/null; }
 	@command -v java >/dev/null || { echo "java 17+ is needed for the Apache Kafka test broker"; exit 1; }
 	@command -v mvn >/dev/null || { echo "Maven (mvn) is needed to fetch the Apache Kafka jars"; exit 1; }
 
@@ -51,5 +56,30 @@ format: $(STAMP) ## apply ruff fixes and formatting
 	$(BIN)/ruff check --fix streams tests
 	$(BIN)/ruff format streams tests
 
+# Observability: a local Prometheus and PNG charts from it.
+PROMETHEUS_URL ?= http://127.0.0.1:9090
+REPORT_DIR     ?= .wirewatch/report
+MINUTES        ?= 15
+
+prometheus: ## Prometheus on 127.0.0.1:9090 scraping a local worker (127.0.0.1:9464)
+	mkdir -p .wirewatch/prometheus
+	prometheus --config.file=deploy/prometheus/prometheus.local.yml \
+	  --web.listen-address=127.0.0.1:9090 --storage.tsdb.path=.wirewatch/prometheus
+
+report: $(STAMP) ## PNG charts (throughput, latency) of the last MINUTES from PROMETHEUS_URL
+	$(BIN)/wirewatch report --prometheus $(PROMETHEUS_URL) --out $(REPORT_DIR) --minutes $(MINUTES)
+
+# NLP quality on the labelled set, and NLP speed.
+eval: $(STAMP) ## score classification/tagging on tests/eval/*.jsonl (all, dev, test)
+	$(BIN)/wirewatch eval tests/eval/*.jsonl
+
+bench-nlp: $(STAMP) ## clean + classify + tag articles/s on one core, offline (seed articles)
+	$(BIN)/python -m streams.bench.nlp
+
 clean: ## remove the virtualenv, caches and local state
 	rm -rf $(VENV) .cache .wirewatch .pytest_cache .mypy_cache .ruff_cache
+
+# The pipeline benchmark (R/P/F).
+BENCH_ARTICLES ?= 20000
+bench: $(STAMP) kafka-jars ## R/P/F throughput, latency, RSS on Tansu and Apache Kafka → bench/results/
+	$(BIN)/wirewatch bench --articles $(BENCH_ARTICLES) --broker both --out bench/results

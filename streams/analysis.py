@@ -41,6 +41,7 @@ def tag_record(classified: dict[str, Any]) -> dict[str, Any]:
         classified["body"],
         list(classified.get("events", ())),
         primary_type=classified.get("event_type"),
+        published_at=classified.get("published_at"),
     )
     return {**classified, **tagging.to_record()}
 

@@ -63,10 +63,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --once: give up after this many seconds (default 120)",
     )
 
-    sub.add_parser(
+    worker = sub.add_parser(
         "worker",
-        help="run the stream agents (classify, tag, alert) until stopped",
-        description="Run the faust worker. SIGINT/SIGTERM stop it cleanly.",
+        help="run the stream agents (classify, tag, alert, story) until stopped",
+        description="Run the faust worker. SIGINT/SIGTERM stop it cleanly. Start one per core "
+        "or host: workers with the same WIREWATCH_APP_ID share the partitions.",
+    )
+    worker.add_argument(
+        "--passthrough",
+        action="store_true",
+        help="same topology, no NLP or rules (what `wirewatch bench` calls P)",
     )
 
     seed = sub.add_parser(
@@ -112,6 +118,64 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--timeout", type=float, default=180.0, help="seconds (default 180)")
     replay.add_argument("--keep", action="store_true", help="keep the replay's topics")
 
+    rules = sub.add_parser(
+        "rules",
+        help="check a rule file, or publish it to the rules topic (hot reload)",
+        description="Rules are YAML (docs/rules.md). `check` validates a file and prints one "
+        "line; `publish` validates it and writes it to the compacted rules topic, from which "
+        "every running worker reloads it (a broken file is refused before publishing).",
+    )
+    rules_sub = rules.add_subparsers(dest="rules_command", required=True, metavar="ACTION")
+    rules_sub.add_parser("check", help="validate a rule file").add_argument("file", type=Path)
+    rules_sub.add_parser("publish", help="validate and publish to the rules topic").add_argument(
+        "file", type=Path
+    )
+
+    report = sub.add_parser(
+        "report",
+        help="PNG charts of throughput and latency from Prometheus",
+        description="Draw throughput per stage and end-to-end latency (p50/p95/p99) of the last "
+        "MINUTES from Prometheus's HTTP API into OUT (throughput.png, latency.png, "
+        "throughput-latency.png).",
+    )
+    report.add_argument(
+        "--prometheus",
+        default="http://127.0.0.1:9090",
+        help="Prometheus base URL (default http://127.0.0.1:9090)",
+    )
+    report.add_argument(
+        "--out",
+        type=Path,
+        default=Path(".wirewatch/report"),
+        help="output folder (default .wirewatch/report)",
+    )
+    report.add_argument(
+        "--minutes", type=float, default=15.0, help="window ending now (default 15)"
+    )
+
+    bench = sub.add_parser(
+        "bench",
+        help="throughput, latency and memory: full pipeline vs pass-through vs raw relay",
+        description="On one broker and one deterministic synthetic corpus, measure (R) a raw "
+        "aiokafka relay, (P) the faust chain with pass-through stages and (F) the full pipeline: "
+        "the maximum rate (a backlog drained), publish→done latency at half that rate, and peak "
+        "RSS. --broker embedded starts Tansu, kafka starts Apache Kafka from the Maven jars; "
+        "with WIREWATCH_BROKER set, that broker is used.",
+    )
+    bench.add_argument("--articles", type=int, default=20000, help="corpus size (default 20000)")
+    bench.add_argument(
+        "--broker",
+        choices=["embedded", "kafka", "both"],
+        default=None,
+        help="default: WIREWATCH_BROKER if set, else embedded",
+    )
+    bench.add_argument("--workers", type=int, default=1, help="worker processes for P and F")
+    bench.add_argument("--modes", default="RPF", help="which of R, P, F to run (default RPF)")
+    bench.add_argument("--format", choices=["text", "json"], default="text")
+    bench.add_argument(
+        "--out", type=Path, default=None, help="write JSON, markdown and a PNG chart to this folder"
+    )
+
     analyze = sub.add_parser(
         "analyze",
         help="tag articles offline (no Kafka) and show which rules would fire",
@@ -120,6 +184,21 @@ def build_parser() -> argparse.ArgumentParser:
         "With no FILE, analyse the seed articles.",
     )
     analyze.add_argument("file", nargs="?", help="JSON-lines file, or - for standard input")
+
+    # --- issue 3 (NLP evaluation) ---
+    evaluate = sub.add_parser(
+        "eval",
+        help="score the analysis against labelled articles (tests/eval/*.jsonl)",
+        description="Run clean, classify and tag on each labelled article and print event-type "
+        "accuracy, conflict F1, per-field precision/recall/F1 and killed exact match for the "
+        "all, dev and test splits. Exits 1 when a goal on the full set is missed.",
+    )
+    evaluate.add_argument("files", nargs="+", metavar="FILE", help="labelled JSON-lines files")
+    evaluate.add_argument("--split", choices=["all", "dev", "test"], default=None,
+                          help="report one split only (default: all three)")  # fmt: skip
+    evaluate.add_argument("--format", choices=["table", "json"], default="table")
+    evaluate.add_argument("--errors", action="store_true", help="list the errors per article")
+    # --- end issue 3 ---
     return parser
 
 
@@ -141,7 +220,11 @@ def main(argv: list[str] | None = None) -> int:
             "worker": cmd_worker,
             "seed": cmd_seed,
             "analyze": cmd_analyze,
+            "eval": cmd_eval,
             "alerts": cmd_alerts,
+            "rules": cmd_rules,
+            "report": cmd_report,
+            "bench": cmd_bench,
             "replay": cmd_replay,
         }[args.command]
         return handler(settings, args)
@@ -164,7 +247,7 @@ def cmd_worker(settings: Any, args: argparse.Namespace) -> int:
     from .worker import run_worker
 
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # faust installs its own handlers
-    run_worker(settings)
+    run_worker(settings, passthrough=args.passthrough)
     return 0
 
 
@@ -198,6 +281,33 @@ def cmd_seed(settings: Any, args: argparse.Namespace) -> int:
     )
     say(f"published {len(ids):,} articles to {settings.topic(topics.RAW)}")
     return 0
+
+
+def cmd_eval(settings: Any, args: argparse.Namespace) -> int:
+    """Issue 3: per-field figures of the NLP against the labelled set."""
+    from .evalreport import errors, table
+    from .evaluate import GOALS, EvalError, evaluate, load_items
+    from .seeder import InputError
+
+    try:
+        items = load_items(args.files)
+    except (OSError, EvalError) as exc:
+        raise InputError(str(exc)) from None
+    splits = [args.split] if args.split else ["all", "dev", "test"]
+    shown = [i for i in items if args.split in (None, "all") or i["split"] == args.split]
+    report, results = evaluate(shown)
+    if args.format == "json":
+        payload: dict[str, Any] = {s: report[s] for s in splits}
+        if args.errors:
+            payload["errors"] = [{"id": r.item.get("id"), **r.errors} for r in results if r.errors]
+        sys.stdout.write(orjson.dumps(payload).decode() + "\n")
+    else:
+        print(table(report, splits))
+        if args.errors:
+            print(errors(results))
+    overall = report.get("all") or {}
+    missed = [k for k, goal in GOALS.items() if k in overall and overall[k] < goal]
+    return 1 if missed and args.split in (None, "all") else 0
 
 
 def cmd_analyze(settings: Any, args: argparse.Namespace) -> int:
@@ -337,6 +447,73 @@ def cmd_replay(settings: Any, args: argparse.Namespace) -> int:
             result = replay(live, say, within=args.timeout, keep=args.keep)
     say(result.describe())
     return 0 if result.matches else 1
+
+
+def cmd_rules(settings: Any, args: argparse.Namespace) -> int:
+    from .alert.cli_rules import cmd_rules_check, cmd_rules_publish
+
+    if args.rules_command == "check":
+        return cmd_rules_check(args.file)
+    _need_broker(settings)
+    return cmd_rules_publish(settings, args.file)
+
+
+def cmd_report(settings: Any, args: argparse.Namespace) -> int:
+    from .report import cmd_report as draw
+
+    return draw(args.prometheus, args.out, args.minutes)
+
+
+def cmd_bench(settings: Any, args: argparse.Namespace) -> int:
+    import tempfile
+
+    from .bench.pipeline import bench
+    from .bench.report import goal_lines, write
+    from .brokers.kafka import KafkaBroker
+    from .brokers.process import BrokerProcess
+    from .brokers.tansu import TansuBroker
+
+    brokers = [args.broker] if args.broker in ("embedded", "kafka") else ["embedded", "kafka"]
+    if args.broker is None:
+        brokers = ["external" if settings.broker else "embedded"]
+    results: dict[str, Any] = {}
+    work = Path(tempfile.mkdtemp(prefix="wirewatch-bench-"))
+    for name in brokers:
+        server: BrokerProcess | None = None
+        if name == "embedded":
+            server = TansuBroker(log=work / "tansu.log")
+        elif name == "kafka":
+            server = KafkaBroker(work / "kafka")
+        if server is not None:
+            say(f"starting {server.name} …")
+            server.start(timeout=120)
+        try:
+            base = settings.with_(broker=server.bootstrap) if server else settings
+            say(f"bench on {name}: {args.articles:,} articles, modes {args.modes}")
+            results[name] = bench(
+                base,
+                args.articles,
+                default_seeds_dir(),
+                work / name,
+                say,
+                workers=args.workers,
+                modes=args.modes,
+            )
+            results[name]["broker"] = name
+        finally:
+            if server is not None:
+                server.stop()
+    if args.out:
+        for path in write(results, args.out):
+            say(f"wrote {path}")
+    if args.format == "json":
+        only = next(iter(results.values())) if len(results) == 1 else results
+        print(orjson.dumps(only).decode())
+    else:
+        for name, r in results.items():
+            print(f"{name}: " + ", ".join(f"{k}={v}" for k, v in r.items() if k != "modes"))
+            print("\n".join(goal_lines(r)))
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

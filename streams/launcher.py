@@ -28,10 +28,17 @@ class WorkerError(RuntimeError):
 class WorkerProcess:
     """``wirewatch worker`` as a child process, its output in a log file."""
 
-    def __init__(self, settings: Settings, log_path: Path, env: dict[str, str] | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        log_path: Path,
+        env: dict[str, str] | None = None,
+        args: tuple[str, ...] = (),
+    ):
         self.settings = settings
         self.log_path = log_path
         self.env = env
+        self.args = args
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> WorkerProcess:
@@ -39,7 +46,7 @@ class WorkerProcess:
         env = {**(os.environ if self.env is None else self.env), **self.settings.to_env()}
         with self.log_path.open("ab") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "streams", "worker"],
+                [sys.executable, "-m", "streams", "worker", *self.args],
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from . import contracts
-from .alert.rules import RuleMatch, RuleSet
+from .alert.reload import RuleBook
+from .alert.rules import RuleMatch
 from .analysis import classify_record, match_rules, tag_record
 from .settings import Settings
 from .stage import Record, Stage, Transform
@@ -41,14 +42,14 @@ def match_record(match: RuleMatch) -> Record:
     }
 
 
-def alert_transform(rules: RuleSet) -> Transform:
+def alert_transform(book: RuleBook) -> Transform:
     """Rules and the MinHash run here, in parallel; the story stage gets the results."""
 
     def alert(tagged: Record, now: float, _timestamp: float | None) -> list[tuple[str, Record]]:
-        article = {**tagged, "body": tagged["body"][:MATCHED_BODY_CHARS]}
+        article = _stamp({**tagged, "body": tagged["body"][:MATCHED_BODY_CHARS]}, "alert", now)
         matched = {
             "article": article,
-            "matches": [match_record(m) for m in match_rules(tagged, rules)],
+            "matches": [match_record(m) for m in match_rules(tagged, book.rules)],
             "signature": list(sig) if (sig := signature(tagged["body"])) else None,
         }
         return [(tagged["id"], matched)]
@@ -56,7 +57,47 @@ def alert_transform(rules: RuleSet) -> Transform:
     return alert
 
 
-def build_stages(settings: Settings, rules: RuleSet) -> dict[str, Stage]:
+def passthrough_stages(settings: Settings) -> dict[str, Stage]:
+    """The same chain with no NLP and no rules: what the plumbing alone costs (benchmarks)."""
+    limit = settings.max_article_bytes
+
+    def classify_(raw: Record, now: float, ts: float | None) -> list[tuple[str, Record]]:
+        out = {
+            **raw,
+            "title": raw.get("title") or "",
+            "event_type": "None",
+            "event_subtype": None,
+            "event_confidence": 0.0,
+            "topics": [],
+            "events": [],
+        }
+        out["id"] = raw.get("id") or "unknown"
+        out["ingested_at"] = raw.get("ingested_at") or ts or now
+        return [(out["id"], _stamp(out, "classify", now))]
+
+    def tag_(record: Record, now: float, _ts: float | None) -> list[tuple[str, Record]]:
+        out = {
+            **record,
+            "entities": [],
+            "countries": [],
+            "primary_country": None,
+            "killed": None,
+            "wounded": None,
+        }
+        return [(out["id"], _stamp(out, "tag", now))]
+
+    def alert_(record: Record, now: float, _ts: float | None) -> list[tuple[str, Record]]:
+        article = _stamp(record, "alert", now)
+        return [(record["id"], {"article": article, "matches": [], "signature": None})]
+
+    return {
+        "classify": Stage("classify", contracts.RAW, contracts.CLASSIFIED, classify_, limit),
+        "tag": Stage("tag", contracts.CLASSIFIED, contracts.TAGGED, tag_, limit * 2),
+        "alert": Stage("alert", contracts.TAGGED, contracts.MATCHED, alert_, limit * 2),
+    }
+
+
+def build_stages(settings: Settings, book: RuleBook) -> dict[str, Stage]:
     # Only the first stage sees bytes from outside; later stages read our own records and
     # still get the same limit, which they never approach.
     limit = settings.max_article_bytes
@@ -64,6 +105,6 @@ def build_stages(settings: Settings, rules: RuleSet) -> dict[str, Stage]:
         "classify": Stage("classify", contracts.RAW, contracts.CLASSIFIED, classify, limit),
         "tag": Stage("tag", contracts.CLASSIFIED, contracts.TAGGED, tag, limit * 2),
         "alert": Stage(
-            "alert", contracts.TAGGED, contracts.MATCHED, alert_transform(rules), limit * 2
+            "alert", contracts.TAGGED, contracts.MATCHED, alert_transform(book), limit * 2
         ),
     }

@@ -51,6 +51,10 @@ class Settings:
     # The story stage holds each article this long to put arrivals in event-time order.
     story_hold_ms: int = 100
     suppression_window: int = 86400
+    # faust waits up to 1.5 s per fetch; see streams/fetchwait.py for why that is too long.
+    fetch_max_wait_ms: int = 10
+    # When set, the last stage writes {id, ingested_at, done_at} per article here (benchmarks).
+    trace_topic: str | None = None
     metrics_host: str = "127.0.0.1"
     metrics_port: int = 9464
     data_dir: Path = Path(".wirewatch")

@@ -76,8 +76,7 @@ class PipelineWatch:
         if self._matched is None:
             name = self.settings.topic(topics.MATCHED)
             [described] = await self.admin.describe_topics([name])
-            self._matched = [TopicPartition(name, p["partition"])
-                             for p in described["partitions"]]
+            self._matched = [TopicPartition(name, p["partition"]) for p in described["partitions"]]
         ends = await self.consumer.end_offsets(self._matched)
         committed = await self.admin.list_consumer_group_offsets(
             self.settings.app_id, partitions=self._matched

@@ -37,6 +37,8 @@ def attach_story_stage(
     metrics: Metrics,
     clock: Callable[[], float],
     monotonic: Callable[[], float] = time.monotonic,
+    passthrough: bool = False,
+    trace: faust.TopicT | None = None,
 ) -> StoryBook:
     def table(name: str) -> Any:
         return app.Table(name, partitions=1)  # JSON keys and values: faust's table default
@@ -103,7 +105,7 @@ def attach_story_stage(
             for held, matched in buffer.release(monotonic()):
                 started = clock()
                 try:
-                    alerts = book.process(matched, started)
+                    alerts = [] if passthrough else book.process(matched, started)
                 except Exception as exc:  # keep the article and go on
                     log.exception("story stage failed on %s", matched["article"].get("id"))
                     metrics.dead_letters.labels("story", "processing_error").inc()
@@ -134,6 +136,18 @@ def attach_story_stage(
                 metrics.end_to_end_seconds.observe(
                     max(0.0, finished - matched["article"]["ingested_at"])
                 )
+                if trace is not None:
+                    await trace.send(
+                        key=None,
+                        value=records.encode(
+                            {
+                                "id": matched["article"]["id"],
+                                "ingested_at": matched["article"]["ingested_at"],
+                                "stages": matched["article"].get("stages", {}),
+                                "done_at": finished,
+                            }
+                        ),
+                    )
                 await manual.ack(held)
             if msg.key == TICK_KEY:
                 await manual.ack(event)

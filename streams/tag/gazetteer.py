@@ -1,181 +1,142 @@
-"""Gazetteer: the entity knowledge base and places, with a fast whole-word matcher.
+"""Gazetteer: every name of the knowledge base in one Aho-Corasick automaton.
 
-Matching uses a pyahocorasick automaton when that package is installed, else one compiled
-regex alternation. Both compare a length-preserving lower-cased text, then check word
-boundaries and case: an alias with no lower-case letter ("ICC", "U.S.") must match exactly,
-any other alias must match its first letter's case ("Wagner", not "wagner").
+The text is scanned once, case-sensitively, in a form where each character that is not an
+ASCII letter or digit becomes a space (non-ASCII letters become a placeholder letter), so
+that keys padded with spaces (" Kidal ") match whole words only and "Goïta" still matches
+"Goïta"; offsets are those of the original text. Overlapping hits resolve leftmost-longest.
+A name may stand for several records ("Georgia": the country, the US state); each match
+keeps all of them as ``candidates`` and ``record`` is the default reading, which the
+linker (linker.py) revisits with the article's context.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+import codecs
+from collections.abc import Iterable
 from functools import lru_cache
-from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
-import yaml
+import ahocorasick
 
-try:  # optional accelerator; the regex fallback gives the same answers on real text
-    import ahocorasick
-except ImportError:  # pragma: no cover - depends on the environment
-    ahocorasick = None
+from streams.tag.kb import KB, load_kb
+from streams.tag.records import Entry, Record
+
+__all__ = ["Entry", "Gazetteer", "Match", "Record", "load_gazetteer", "person_titles"]
 
 ENTITY_TYPES = ("person", "organization", "country", "location")
+_LETTER = "\x01"  # stands for any non-ASCII letter or digit ("ï" in "Goïta")
 
 
-@dataclass(frozen=True)
-class Record:
-    """One canonical entity, country or place."""
-
-    id: str | None
-    name: str
-    type: str
-    country_code: str | None = None
-    admin1: str | None = None
-    lat: float | None = None
-    lon: float | None = None
+def _non_ascii(error: UnicodeError) -> tuple[str, int]:
+    # Non-ASCII letters stay letters; non-ASCII punctuation ("—", "’") separates words.
+    assert isinstance(error, UnicodeEncodeError)
+    chunk = error.object[error.start : error.end]
+    return "".join(_LETTER if c.isalnum() else " " for c in chunk), error.end
 
 
-@dataclass(frozen=True)
-class Match:
+codecs.register_error("wirewatch_letter", _non_ascii)
+_NAME_BYTES = bytes(c if (c < 128 and chr(c).isalnum()) or c == 1 else 32 for c in range(256))
+
+
+def name_form(text: str) -> str:
+    """``text`` with every non-name character a space; same length, case kept."""
+    return text.encode("ascii", "wirewatch_letter").translate(_NAME_BYTES).decode("ascii")
+
+
+def _key(alias: str) -> str:
+    # Most names are plain words: skip the byte translation for them (50,000 at start-up).
+    if alias.isascii() and alias.replace(" ", "").isalnum():
+        return alias if "  " not in alias and alias.strip() == alias else " ".join(alias.split())
+    return " ".join(name_form(alias).split())
+
+
+class Match(NamedTuple):
     start: int
     end: int
     text: str
     record: Record
     demonym: bool = False  # "Malian" names Mali only as an adjective
+    candidates: tuple[Entry, ...] = ()
 
 
-def _lower(text: str) -> str:
-    """Lower-case without changing the length, so offsets map back to the original."""
-    low = text.lower()
-    if len(low) == len(text):
-        return low
-    return "".join(low if len(low := ch.lower()) == 1 else ch for ch in text)
-
-
-def _is_word(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"
-
-
-def _case_ok(alias: str, surface: str) -> bool:
-    if not any(ch.islower() for ch in alias):
-        return surface == alias
-    return surface[0] == alias[0]
+def _rank(entry: Entry) -> tuple[int, int]:
+    """Default reading of a shared name: people and organisations, countries, curated
+    places, then bulk places by population."""
+    order = {"person": 0, "organization": 0, "country": 1, "location": 2}[entry.record.type]
+    if entry.record.type == "location" and not entry.record.curated:
+        order = 3
+    return order, -entry.record.population
 
 
 class Gazetteer:
     """Finds leftmost-longest, non-overlapping mentions of known names in text."""
 
-    def __init__(
-        self, entries: Iterable[tuple[str, Record, bool]], use_automaton: bool | None = None
-    ) -> None:
-        self._by_key: dict[str, list[tuple[str, Record, bool]]] = {}
-        for alias, record, demonym in entries:
-            key = _lower(alias.strip())
-            bucket = self._by_key.setdefault(key, [])
-            clash = next((r for _, r, _ in bucket if r != record), None)
-            if clash is not None:
-                raise ValueError(f"alias {alias!r} names both {clash.name!r} and {record.name!r}")
-            bucket.append((alias.strip(), record, demonym))
-        self.countries = {
-            r.country_code: r
-            for bucket in self._by_key.values()
-            for _, r, _ in bucket
-            if r.type == "country" and r.country_code
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        by_key: dict[str, list[Entry]] = {}
+        self.countries: dict[str, Record] = {}
+        for entry in entries:
+            key = _key(entry.alias)
+            if not key:
+                continue
+            keys = (key, key[0].upper() + key[1:]) if key[0].islower() else (key,)
+            for k in keys:  # "al-Shabaab" also opens a sentence as "Al-Shabaab"
+                bucket = by_key.get(k)
+                if bucket is None:
+                    by_key[k] = [entry]
+                elif all(e.record != entry.record for e in bucket):
+                    bucket.append(entry)
+            if entry.record.type == "country" and entry.record.country_code:
+                self.countries.setdefault(entry.record.country_code, entry.record)
+        self._entries = {
+            k: (v[0],) if len(v) == 1 else tuple(sorted(v, key=_rank)) for k, v in by_key.items()
         }
-        if use_automaton is None:
-            use_automaton = ahocorasick is not None
-        self._automaton: Any = None
-        self._regex: re.Pattern[str] | None = None
-        if use_automaton:
-            self._automaton = ahocorasick.Automaton()
-            for key in self._by_key:
-                self._automaton.add_word(key, key)
-            self._automaton.make_automaton()
-        else:
-            keys = sorted(self._by_key, key=len, reverse=True)
-            self._regex = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, keys)) + r")(?!\w)")
+        automaton: Any = ahocorasick.Automaton()
+        for key, entries_ in self._entries.items():
+            automaton.add_word(f" {key} ", (len(key), entries_))
+        automaton.make_automaton()
+        self._automaton = automaton
 
     def is_alias(self, surface: str) -> bool:
-        return _lower(surface) in self._by_key
+        return _key(surface) in self._entries
 
-    def _candidates(self, low: str) -> Iterator[tuple[int, int, str]]:
-        if self._automaton is not None:
-            for end, key in self._automaton.iter(low):
-                yield end + 1 - len(key), end + 1, key
-        elif self._regex is not None:
-            # Overlapping search, so a name inside a rejected longer one is still seen.
-            pos = 0
-            while (m := self._regex.search(low, pos)) is not None:
-                yield m.start(), m.end(), m.group()
-                pos = m.start() + 1
+    def entries(self, surface: str) -> tuple[Entry, ...]:
+        return self._entries.get(_key(surface), ())
 
     def find(self, text: str) -> list[Match]:
-        low = _lower(text)
-        found: list[Match] = []
-        for start, end, key in self._candidates(low):
-            if (start > 0 and _is_word(text[start - 1])) or (
-                end < len(text) and _is_word(text[end])
-            ):
-                continue
-            surface = text[start:end]
-            for alias, record, demonym in self._by_key[key]:
-                if _case_ok(alias, surface):
-                    found.append(Match(start, end, surface, record, demonym))
-                    break
-        found.sort(key=lambda m: (m.start, m.start - m.end))
+        padded = f" {name_form(text)} "
+        hits = []
+        # The key " Kidal " ends at the space after the name: the name ends one before, and
+        # the leading pad shifts every offset by one more.
+        for last, (length, bucket) in self._automaton.iter(padded):
+            hits.append((last - length - 1, last - 1, bucket))
+        hits.sort(key=lambda h: (h[0], -h[1]))
         chosen: list[Match] = []
-        for match in found:
-            if not chosen or match.start >= chosen[-1].end:
-                chosen.append(match)
+        edge = -1
+        for start, end, bucket in hits:
+            if start >= edge:
+                best = bucket[0]
+                chosen.append(Match(start, end, text[start:end], best.record, best.demonym, bucket))
+                edge = end
         return chosen
 
 
-def _entries(
-    entities: dict[str, Any], places: dict[str, Any]
-) -> Iterator[tuple[str, Record, bool]]:
-    for e in entities["entities"]:
-        if e["type"] not in ("person", "organization"):
-            raise ValueError(f"entity {e['name']!r}: type must be person or organization")
-        record = Record(e.get("id"), e["name"], e["type"], e.get("country_code"))
-        for alias in (e["name"], *e.get("aliases", ())):
-            yield alias, record, False
-    for c in places["countries"]:
-        record = Record(c.get("id"), c["name"], "country", c["code"])
-        for alias in (c["name"], *c.get("aliases", ())):
-            yield alias, record, False
-        for demonym in c.get("demonyms", ()):
-            yield demonym, record, True
-    for p in places["places"]:
-        record = Record(
-            p.get("id"), p["name"], "location", p["country_code"], p.get("admin1"),
-            p.get("lat"), p.get("lon"),
-        )  # fmt: skip
-        for alias in (p["name"], *p.get("aliases", ())):
-            yield alias, record, False
-
-
-def _read(name: str) -> dict[str, Any]:
-    text = resources.files("streams.tag").joinpath(name).read_text("utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
-    return data
-
-
-def build_gazetteer(
-    entities: dict[str, Any], places: dict[str, Any], use_automaton: bool | None = None
-) -> Gazetteer:
-    return Gazetteer(_entries(entities, places), use_automaton)
-
-
-@lru_cache(maxsize=2)
-def load_gazetteer(use_automaton: bool | None = None) -> Gazetteer:
-    """The packaged knowledge base, built once per process."""
-    return build_gazetteer(_read("entities.yaml"), _read("places.yaml"), use_automaton)
+def build_gazetteer(kb: KB) -> Gazetteer:
+    return Gazetteer(kb.entries)
 
 
 @lru_cache(maxsize=1)
+def _gazetteer() -> Gazetteer:
+    return build_gazetteer(load_kb())
+
+
+def load_gazetteer(use_automaton: bool | None = None) -> Gazetteer:
+    """The packaged knowledge base's gazetteer, built once per process.
+
+    ``use_automaton`` is accepted for compatibility; matching always uses the automaton.
+    """
+    return _gazetteer()
+
+
 def person_titles() -> tuple[str, ...]:
     """Words that introduce a person's name ("President", "spokesman")."""
-    return tuple(_read("entities.yaml").get("person_titles", ()))
+    return load_kb().person_titles

@@ -1,22 +1,35 @@
-"""Tag an article: entities, countries by salience, casualties per event."""
+"""Tag an article: linked and unlinked entities with geography, countries by salience,
+the primary location, and casualties per event."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
-from streams.tag.casualties import extract_casualties
-from streams.tag.gazetteer import Gazetteer, Match, Record, load_gazetteer, person_titles
-from streams.tag.persons import count_mentions, find_people
-from streams.text.clean import split_sentences
+from streams.tag import geo
+from streams.tag.events import enrich_events, primary_figures
+from streams.tag.gazetteer import Gazetteer, Match, load_gazetteer
+from streams.tag.kb import load_kb
+from streams.tag.linker import link
+from streams.tag.names import find_names
+from streams.tag.records import Record
 
-# Salience weights: a country named, or a place in it, counts fully; an organisation or
-# person only hints at a country. Headline mentions and the primary event's sentence
-# weigh extra because they say what the story is about.
-_NAMED, _HINT, _TITLE_FACTOR, _EVIDENCE_BONUS = 1.0, 0.5, 2.0, 1.0
-# Body sentences that still tell the headline's story (for its casualty figures).
-_LEAD_SENTENCES = 2
+# Salience: a headline mention weighs double; a country named counts fully, a place in it
+# fully, an organisation or person only hints at it.
+_TITLE_FACTOR, _NAMED, _HINT, _EVIDENCE_BONUS = 2.0, 1.0, 0.5, 1.0
+_PLACE_KINDS_IMPLYING_COUNTRY = ("admin1", "area", "district", "camp", "town")
+
+
+class Mention(NamedTuple):
+    start: int
+    end: int
+    record: Record | None  # None: a name found in the copy but not in the knowledge base
+    name: str
+    type: str
+    demonym: bool = False
+    precision: int | None = None
+    kind: str | None = None  # the record's kind; "media" for an unlinked masthead
 
 
 @dataclass(frozen=True)
@@ -26,6 +39,7 @@ class Entity:
     type: str
     country_code: str | None
     mentions: int
+    extra: dict[str, Any] = field(default_factory=dict)
 
     def to_record(self) -> dict[str, Any]:
         return {
@@ -34,6 +48,8 @@ class Entity:
             "type": self.type,
             "country_code": self.country_code,
             "mentions": self.mentions,
+            "linked": self.id is not None,
+            **self.extra,
         }
 
 
@@ -45,159 +61,215 @@ class Tagging:
     killed: int | None = None
     wounded: int | None = None
     events: list[dict[str, Any]] = field(default_factory=list)
+    primary_location: dict[str, Any] | None = None
 
     def to_record(self) -> dict[str, Any]:
         return {
             "entities": [e.to_record() for e in self.entities],
             "countries": list(self.countries),
             "primary_country": self.primary_country,
+            "primary_location": self.primary_location,
             "killed": self.killed,
             "wounded": self.wounded,
             "events": [dict(e) for e in self.events],
         }
 
 
-def _entities(text: str, title_end: int, matches: list[Match], gaz: Gazetteer) -> list[Entity]:
-    score: dict[Record, float] = {}
-    count: dict[Record, int] = {}
-    first: dict[Record, int] = {}
-    for m in matches:
-        count[m.record] = count.get(m.record, 0) + 1
-        score[m.record] = score.get(m.record, 0.0) + (2.0 if m.start < title_end else 1.0)
-        first.setdefault(m.record, m.start)
-    ranked: list[tuple[float, int, Entity]] = [
-        (score[r], first[r], Entity(r.id, r.name, r.type, r.country_code, count[r])) for r in count
-    ]
-    taken = [(m.start, m.end) for m in matches]
-    for person in find_people(text, person_titles(), gaz.is_alias, taken):
-        mentions = count_mentions(text, person.name)
-        ranked.append(
-            (float(mentions), person.start, Entity(None, person.name, "person", None, mentions))
-        )
-    ranked.sort(key=lambda item: (-item[0], item[1]))
-    return [entity for _, _, entity in ranked]
-
-
-def _countries(matches: list[Match], title_end: int, evidence: tuple[int, int] | None) -> list[str]:
-    score: dict[str, float] = {}
-    first: dict[str, int] = {}
-    for m in matches:
-        code = m.record.country_code
-        if code is None:
-            continue
-        named = m.record.type in ("country", "location")
-        weight = _NAMED if named else _HINT
-        if m.start < title_end:
-            weight *= _TITLE_FACTOR
-        if named and evidence is not None and evidence[0] <= m.start < evidence[1]:
-            weight += _EVIDENCE_BONUS
-        score[code] = score.get(code, 0.0) + weight
-        first.setdefault(code, m.start)
-    return sorted(score, key=lambda code: (-score[code], first[code]))
-
-
-def _where(matches: Sequence[Match]) -> tuple[Record | None, str | None]:
-    """The place an event happened: its first location, else the first country named."""
-    place = next((m.record for m in matches if m.record.type == "location"), None)
-    if place is not None:
-        return place, place.country_code
-    country = next((m for m in matches if m.record.type == "country" and not m.demonym), None)
-    return None, country.record.country_code if country else None
-
-
 def _with_adjectives(gaz: Gazetteer, matches: list[Match]) -> list[Match]:
-    """Also count "Malian" in "Malian army": the organisation's name mentions its country."""
+    """Also count "Malian" in "Malian army": the organisation's name names its country."""
     out: list[Match] = []
     for m in matches:
         out.append(m)
         if m.record.type != "organization" or " " not in m.text:
             continue
-        word = m.text.split(" ", 1)[0]
-        inner = gaz.find(word)
-        if inner and inner[0].demonym and inner[0].record.country_code == m.record.country_code:
-            out.append(Match(m.start, m.start + len(word), word, inner[0].record, True))
+        word = m.text.split(" ", 1)[0].removesuffix("'s")
+        entry = next((e for e in gaz.entries(word) if e.record.type == "country"), None)
+        if entry is not None and entry.record.country_code == m.record.country_code:
+            out.append(Match(m.start, m.start + len(word), word, entry.record, entry.demonym))
     return out
 
 
-def _primary_index(events: list[dict[str, Any]], primary_type: str | None) -> int | None:
-    if primary_type is None:
-        return 0 if events else None
-    return next((i for i, e in enumerate(events) if e.get("event_type") == primary_type), None)
+# "a group linked to Islamic State", "an al-Qaeda-affiliated faction": an affiliation is
+# not an actor of the story.
+_AFFILIATION_BEFORE = re.compile(
+    r"(?:linked to|affiliated (?:to|with)|allied (?:to|with)|loyal to|allegiance to|links to|"
+    r"ties to|(?:affiliate|branch|offshoot|faction|splinter(?: group)?|breakaway group|arm|"
+    r"wing|cell|franchise)s? of)(?: the)? $"
+)
+_AFFILIATION_AFTER = re.compile(r"[-‑ ](?:linked|affiliated|allied|aligned|inspired)\b")
 
 
-def _headline_figures(
-    events: list[dict[str, Any]], primary: int | None, title: str, body: str
-) -> dict[str, Any]:
-    """The primary event's toll; a headline often leaves it to the lead's same-type sentence."""
-    none: dict[str, Any] = {"killed": None, "wounded": None}
-    if primary is None:
-        return none
-    head = events[primary]
-    if head["killed"] is not None or head["wounded"] is not None:
-        return head
-    lead = {title, *split_sentences(body)[:_LEAD_SENTENCES]}
-    same = (
-        e
-        for e in events
-        if e.get("event_type") == head.get("event_type") and e.get("evidence") in lead
+def _affiliation(text: str, start: int, end: int) -> bool:
+    return bool(
+        _AFFILIATION_BEFORE.search(text[max(0, start - 30) : start].lower())
+        or _AFFILIATION_AFTER.match(text, end)
     )
-    return next((e for e in same if e["killed"] is not None or e["wounded"] is not None), none)
+
+
+_MINISTRY = re.compile(r"Ministry (?:of|for) ")
+_DATELINE = re.compile(r"^([A-Z][A-Z'’-]+(?: [A-Z][A-Z'’-]+)*)(?=[,:]| [—–-]| \()", re.M)
+
+
+def _datelines_titled(text: str) -> str:
+    """ "ADDIS ABABA, March 22" -> "Addis Ababa, March 22", so the dateline is matched."""
+    # Only paragraphs opening with two capitals can hold one: test those, not every line.
+    at, out = 0, text
+    while at < len(text):
+        if text[at : at + 2].isupper() and (m := _DATELINE.match(text, at)):
+            titled = m.group(1).title().replace("'S", "'s")
+            out = out[: m.start(1)] + titled + out[m.end(1) :]
+        at = text.find("\n", at) + 1
+        if at == 0:
+            break
+    return out
+
+
+def _mentions(text: str, title_end: int) -> list[Mention]:
+    gaz = load_gazetteer()
+    matched = _datelines_titled(text)
+    found = gaz.find(matched)
+    if matched is not text:
+        found = [m._replace(text=text[m.start : m.end]) for m in found]
+    everything = _with_adjectives(gaz, link(text, found))
+    # Seas and regions spanning countries keep their words from other readings, no more.
+    linked = [m for m in everything if m.record.kind != "supra"]
+    out = [
+        Mention(
+            m.start,
+            m.end,
+            m.record,
+            m.record.name,
+            m.record.type,
+            m.demonym,
+            geo.geo_precision(m.record, text, m.start),
+        )
+        for m in linked
+    ]
+    titles = frozenset(load_kb().person_titles)
+    taken = [(m.start, m.end, m.record.type) for m in everything]
+    for name in find_names(text, taken, titles):
+        precision = 2 if name.type == "location" else None
+        kind, type_ = ("media", "organization") if name.type == "media" else (None, name.type)
+        out.append(Mention(name.start, name.end, None, name.text, type_, False, precision, kind))
+    out.sort()
+    return out
+
+
+def _countries(mentions: list[Mention], text: str, title_end: int) -> dict[str, float]:
+    """Salience of each country the text names, or implies by a place in it."""
+    score: dict[str, float] = {}
+    for m in mentions:
+        code = m.record.country_code if m.record else None
+        if code is None:
+            continue
+        if m.type == "country":
+            weight = _NAMED
+        elif m.type == "location" and m.record is not None and m.record.curated:
+            if m.record.kind not in _PLACE_KINDS_IMPLYING_COUNTRY:
+                continue
+            if geo.is_dateline(text, m.start, m.end):
+                continue
+            weight = _NAMED
+        else:
+            continue
+        score[code] = score.get(code, 0.0) + weight * (_TITLE_FACTOR if m.start < title_end else 1)
+    return score
+
+
+def _entities(
+    mentions: list[Mention], text: str, title_end: int, country: str | None
+) -> list[Entity]:
+    groups: dict[Any, list[Mention]] = {}
+    for m in mentions:
+        if m.type == "organization" and _affiliation(text, m.start, m.end):
+            continue
+        key = m.record if m.record is not None else (m.type, m.name)
+        groups.setdefault(key, []).append(m)
+    kb = load_kb()
+    ranked: list[tuple[float, int, Entity]] = []
+    for group in groups.values():
+        first = group[0]
+        record = first.record
+        count = len(group)
+        if record is None:
+            # Unlinked people recur by surname alone ("Lyammouri said").
+            count = max(
+                count, text.count(first.name.split(" ")[-1]) if first.type == "person" else 1
+            )
+        kind = record.kind if record else first.kind
+        # News outlets are almost always cited as sources, not actors in the story.
+        extra: dict[str, Any] = {"kind": kind, "role": "source" if kind == "media" else None}
+        if first.type == "location":
+            extra.update(geo.place_fields(record, min(m.precision or 3 for m in group)))
+        if record is not None and record.id in kb.renames:
+            extra["renamed"] = dict(kb.renames[record.id])
+        score = sum(_TITLE_FACTOR if m.start < title_end else 1.0 for m in group)
+        code = record.country_code if record else None
+        name = first.name
+        if record is None and country and _MINISTRY.match(name) and " of " not in name[9:]:
+            # "the Ministry of Emergency Management": of the country the story is set in.
+            name, code = f"{name} of {kb.countries[country].name}", country
+        entity = Entity(record.id if record else None, name, first.type, code, count, extra)
+        ranked.append((score, first.start, entity))
+    ranked.sort(key=lambda item: (-item[0], item[1]))
+    return [entity for _, _, entity in ranked]
+
+
+def _successors(entities: list[Entity], countries: list[str], published_at: str | None) -> None:
+    """Dated renames: from their date, and where they apply, name the successor."""
+    african = any(geo.continent(c) == "AF" for c in countries)
+    by_name = load_kb().by_name
+    for entity in entities:
+        rename = entity.extra.pop("renamed", None)
+        if not rename:
+            continue
+        since = str(rename.get("since") or "")
+        where = [w.lower() for w in rename.get("where", ())]
+        in_scope = (
+            not where
+            or ("africa" in where and african)
+            or any(c.lower() in where for c in countries)
+        )
+        if in_scope and (published_at is None or published_at[:10] >= since):
+            successor = by_name.get(rename["to"])
+            entity.extra["successor"] = {
+                "id": successor.id if successor else None,
+                "name": rename["to"],
+                "since": since,
+            }
 
 
 def tag(
-    title: str, body: str, events: list[dict[str, Any]], primary_type: str | None = None
+    title: str,
+    body: str,
+    events: list[dict[str, Any]],
+    primary_type: str | None = None,
+    published_at: str | None = None,
 ) -> Tagging:
-    """Entities, countries and casualties for an article and its classified events.
+    """Entities, countries, places and casualties for an article and its classified events.
 
     ``primary_type`` is the article's event type; the first event of that type is the
     primary event ("None" means there is none). Without it the first event is primary.
     """
-    gaz = load_gazetteer()
     text = f"{title}\n\n{body}" if title else body
     title_end = len(title) if title else 0
-    matches = _with_adjectives(gaz, gaz.find(text))
-    primary = _primary_index(events, primary_type)
-    span = None
-    if primary is not None and (evidence := events[primary].get("evidence")):
-        at = text.find(evidence)
-        span = (at, at + len(evidence)) if at >= 0 else None
-    countries = _countries(matches, title_end, span)
-    primary_country = countries[0] if countries else None
-    if span is not None:
-        _, code = _where([m for m in matches if span[0] <= m.start < span[1]])
-        primary_country = code or primary_country
-
-    enriched: list[dict[str, Any]] = []
-    for i, event in enumerate(events):
-        evidence = str(event.get("evidence", ""))
-        place, code = _where(gaz.find(evidence))
-        location = place.name if place else None
-        if place is None and code is None:
-            if i == primary:
-                # A headline rarely names the village: take the article's main place.
-                places = (m.record for m in matches if m.record.type == "location")
-                found = next((r for r in places if r.country_code == primary_country), None)
-                location, code = (found.name if found else None), primary_country
-            elif enriched:
-                # "The bus was then targeted again": a bare sentence continues the last event.
-                location, code = enriched[-1]["location"], enriched[-1]["country_code"]
-            else:
-                code = primary_country
-        figures = extract_casualties(evidence)
-        out = dict(event)
-        out["killed"] = None if figures.claimed else figures.killed
-        out["wounded"] = None if figures.claimed else figures.wounded
-        if figures.claimed:  # a party's claim is kept, but never as the count
-            out["claimed_killed"], out["claimed_wounded"] = figures.killed, figures.wounded
-        out["location"], out["country_code"] = location, code
-        enriched.append(out)
-
-    head = _headline_figures(enriched, primary, title, body)
+    mentions = _mentions(text, title_end)
+    salience = _countries(mentions, text, title_end)
+    countries = sorted(salience, key=lambda c: -salience[c])
+    # With no country named, people, groups and places still hint where the story is.
+    hints = [m.record.country_code for m in mentions if m.record and m.record.country_code]
+    main = countries[:1] or [c for c in hints if c][:1]
+    enriched, primary, place = enrich_events(text, mentions, events, primary_type, main)
+    primary_country = (place or {}).get("country_code") or (main[0] if main else None)
+    entities = _entities(mentions, text, title_end, main[0] if main else None)
+    _successors(entities, countries, published_at)
+    killed, wounded = primary_figures(text, title, body, enriched, primary)
     return Tagging(
-        entities=_entities(text, title_end, matches, gaz),
+        entities=entities,
         countries=countries,
         primary_country=primary_country,
-        killed=head["killed"],
-        wounded=head["wounded"],
+        killed=killed,
+        wounded=wounded,
         events=enriched,
+        primary_location=place,
     )

@@ -1,4 +1,8 @@
-"""Text hygiene for scraped articles: unicode, markup, page chrome, duplicates, sentences."""
+"""Text hygiene for scraped articles: unicode, markup, page chrome, duplicates, sentences.
+
+Everything here runs on every article, so each step is a C-level string or regex operation
+over the whole text, and the costly ones are skipped when the text cannot need them.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +12,17 @@ import unicodedata
 from functools import lru_cache
 from importlib import resources
 
-from streams.ids import normalise_for_id
-
 _SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _BLOCK_TAG = re.compile(r"<\s*(?:br|/p|/div|/li|/h[1-6]|p|div|li|h[1-6])\b[^>]*>", re.IGNORECASE)
 _TAG = re.compile(r"<[!/]?[A-Za-z][^<>]{0,500}>")
-_SPACES = re.compile(r"[ \t\f\v]+")
+# Runs of spaces; other blanks become spaces first. (A regex over every blank costs more
+# than the rest of cleaning, so plain string replacement does the common case.)
+_SPACES = re.compile(r"  +")
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # Typographic quotes become ASCII so every downstream pattern sees one spelling.
-_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"'})
+_QUOTES = (("‘", "'"), ("’", "'"), ("‚", "'"), ("‛", "'"), ("“", '"'), ("”", '"'), ("„", '"'))
+# ASCII punctuation, deleted from line keys with bytes.translate (a C loop, unlike a regex).
+_PUNCT = bytes(c for c in range(128) if not chr(c).isalnum() and chr(c) not in " \t\n")
 
 
 @lru_cache(maxsize=1)
@@ -38,29 +45,58 @@ def _boilerplate() -> tuple[frozenset[str], tuple[re.Pattern[str], ...]]:
         if line.startswith("re:"):
             patterns.append(re.compile(line[3:].strip(), re.IGNORECASE))
         else:
-            plain.add(_SPACES.sub(" ", line).casefold())
+            plain.add(" ".join(line.split()).casefold())
     return frozenset(plain), tuple(patterns)
+
+
+# Page chrome is short; a long line is prose and skips the pattern checks.
+_MAX_CHROME_CHARS = 200
 
 
 def is_boilerplate(line: str) -> bool:
     """True when ``line`` (already whitespace-normalised) is known page chrome."""
+    if len(line) > _MAX_CHROME_CHARS:
+        return False
     plain, patterns = _boilerplate()
     return line.casefold() in plain or any(p.fullmatch(line) for p in patterns)
 
 
 def _normalise(text: str) -> str:
-    text = _SCRIPT.sub(" ", text)
-    text = _BLOCK_TAG.sub("\n", text)
-    text = html.unescape(_TAG.sub(" ", text))
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
+    if "<" in text:
+        text = _SCRIPT.sub(" ", text)
+        text = _BLOCK_TAG.sub("\n", text)
+        text = _TAG.sub(" ", text)
+    if "&" in text:
+        text = html.unescape(text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.isascii():
+        return _ASCII_CONTROL.sub("", text)
+    text = unicodedata.normalize("NFKC", text).replace("\u2028", "\n")
+    for typographic, plain in _QUOTES:
+        if typographic in text:
+            text = text.replace(typographic, plain)
     # Control and format characters (zero-width spaces, soft hyphens) carry no text.
     return _invisible().sub("", text)
 
 
+def line_key(line: str) -> str:
+    """Case-, accent-, punctuation- and whitespace-insensitive form of a line."""
+    if not line.isascii():
+        line = unicodedata.normalize("NFKD", line)
+    data = line.lower().encode("ascii", "ignore").translate(None, _PUNCT)
+    return b" ".join(data.split()).decode("ascii")
+
+
 def clean_lines(text: str) -> list[str]:
     """Normalised, non-empty, non-boilerplate lines of ``text`` (duplicates kept)."""
-    lines = (_SPACES.sub(" ", line).strip() for line in _normalise(text).split("\n"))
+    text = _normalise(text)
+    for blank in "\t\f\v":
+        if blank in text:
+            text = text.replace(blank, " ")
+    if "  " in text:
+        text = _SPACES.sub(" ", text)
+    lines = (line.strip() for line in text.split("\n"))
     return [line for line in lines if line and not is_boilerplate(line)]
 
 
@@ -72,10 +108,10 @@ def clean_text(text: str, title: str | None = None) -> str:
     """
     seen: set[str] = set()
     if title:
-        seen.add(normalise_for_id(title))
+        seen.add(line_key(title))
     kept: list[str] = []
     for line in clean_lines(text):
-        key = normalise_for_id(line)
+        key = line_key(line)
         if key in seen:
             continue
         if key:
@@ -91,49 +127,66 @@ _ABBREVIATIONS = frozenset((
     "sgt", "cpl", "adm", "cmdr", "brig", "pres", "st", "jr", "sr", "rev", "hon", "fr", "no",
     "nos", "vs", "etc", "al", "approx", "dept", "est", "inc", "ltd", "co", "corp", "jan",
     "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft",
-    "e.g", "i.e",
+    "e.g", "i.e", "gov", "lt.-gen", "maj.-gen", "brig.-gen",
 ))
-# fmt: on
-_BOUNDARY = re.compile(r"[.!?]+['\")\]]*\s+(?=['\"(\[]?[A-Z0-9])")
-_ACRONYM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]$")  # U.S / U.N / e.g
-
-
 # After "U.S." these words almost always open a new sentence.
-# fmt: off
 _OPENERS = frozenset((
     "He", "She", "It", "They", "We", "The", "But", "This", "That", "In", "On", "A", "An",
     "His", "Her", "Their",
 ))
 # fmt: on
+# A sentence ends at end punctuation (plus closing quotes) and a blank before a capital or
+# digit, or at a line break. One cheap pattern finds the candidates over the whole text (a
+# pattern with the look-ahead in it costs five times more), then a few checks per candidate.
+_CANDIDATE = re.compile(r"[.!?\n][.!?]*['\")\]]*[ \t]*")
+_ACRONYM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]$")  # U.S / U.N / e.g
 
 
-def _no_break(chunk: str, following: str) -> bool:
-    """True when the period ending ``chunk`` belongs to an abbreviation or initial."""
-    words = chunk.split()
-    if not words:
-        return False
-    token = words[-1].lstrip("'\"([")[:-1]
+def _no_break(text: str, start: int, dot: int, following: int) -> bool:
+    """True when the period at ``dot`` belongs to an abbreviation or an initial."""
+    space = max(text.rfind(" ", start, dot), text.rfind("\n", start, dot))
+    token = text[space + 1 : dot].lstrip("'\"([")
     if token.casefold() in _ABBREVIATIONS:
         return True
     if _ACRONYM.fullmatch(token):
-        next_word = following.split(maxsplit=1)[0].strip("'\"([") if following.strip() else ""
+        gap = text.find(" ", following)
+        next_word = text[following : gap if gap > 0 else len(text)].strip("'\"([")
         return next_word not in _OPENERS
     return len(token) == 1 and token.isupper()  # an initial: "John F. Kennedy"
 
 
+def _opens_sentence(text: str, at: int) -> bool:
+    if at < len(text) and text[at] in "'\"([":
+        at += 1
+    return at < len(text) and ("A" <= text[at] <= "Z" or "0" <= text[at] <= "9")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of each sentence in ``text``, surrounding blanks excluded."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _CANDIDATE.finditer(text):
+        cut, end = match.span()
+        if text[cut] != "\n":
+            if text[end - 1] not in " \t" or not _opens_sentence(text, end):
+                continue
+            if text[cut] == "." and _no_break(text, start, cut, end):
+                continue
+        _add(text, start, end, spans)
+        start = end
+    _add(text, start, len(text), spans)
+    return spans
+
+
+def _add(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))
+
+
 def split_sentences(text: str) -> list[str]:
     """Split into sentences; every line break ends one, abbreviations and initials do not."""
-    sentences: list[str] = []
-    for paragraph in text.split("\n"):
-        paragraph = paragraph.strip()
-        start = 0
-        for match in _BOUNDARY.finditer(paragraph):
-            if match.group().startswith(".") and _no_break(
-                paragraph[start : match.start() + 1], paragraph[match.end() :]
-            ):
-                continue
-            sentences.append(paragraph[start : match.end()].strip())
-            start = match.end()
-        if paragraph[start:].strip():
-            sentences.append(paragraph[start:].strip())
-    return sentences
+    return [text[a:b] for a, b in sentence_spans(text)]

@@ -42,10 +42,11 @@ def test_seed_summary() -> None:
         for r in map(analyze, SEED_ARTICLES)
     ]
     assert got == [
-        ("Battles", "ML", None, ["armed_clash", "foreign_forces_watch"]),
-        ("None", "RU", None, []),
-        ("None", "RU", None, ["lethal_strike"]),
-        ("None", "UA", None, []),
+        ("Battles", "ML", 3, ["armed_clash", "foreign_forces_watch"]),
+        ("None", "RU", None, ["leaders_summit"]),
+        # The summit story is told from Ukraine's side: UA is its most salient country.
+        ("None", "UA", None, ["lethal_strike", "leaders_summit"]),
+        ("None", "UA", None, ["leaders_summit"]),
         ("Strategic developments", "ML", None, ["foreign_forces_watch"]),
     ]
 
@@ -68,9 +69,11 @@ def test_stage_functions_keep_raw_keys_and_leave_agent_fields_alone() -> None:
     assert tagged["stages"] == {"classify": 1.0} and tagged["killed"] == 4
     # The headline has no toll; the lead sentence of the same event does.
     assert [e["killed"] for e in tagged["events"]] == [None, 4]
-    rules = parse_rules("rules:\n  - {name: clash, severity: high, event_types: [Battles]}\n")
+    rules = parse_rules(
+        "rules:\n  - {name: clash, severity: high, when: {event_type: [Battles]}}\n"
+    )
     [match] = match_rules(tagged, rules)
-    assert match.rule == "clash" and match.reason == "Battles in Mali (Kidal); 4 killed"
+    assert match.rule == "clash" and match.reason == "Battles in Mali (Kidal); 4 killed → high"
     assert analyze(raw, rules)["alerts"] == ["clash"]
 
 

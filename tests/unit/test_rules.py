@@ -1,13 +1,27 @@
+"""The packaged rules on the seed articles, and the rule book's public surface."""
+
+from __future__ import annotations
+
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from streams.alert.rules import RuleError, RuleSet, load_rules, parse_rules
-from streams.analysis import classify_record, tag_record
+from streams.alert.rules import RuleMatch, RuleSet, load_rules
+from streams.analysis import analyze
 from streams.seeds import load_seed_dir
 
+from .rule_helpers import event, fired, record
+
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+TITLES = {
+    "mali": "Several killed as separatists clash",
+    "hill": "Bolton: Trump-Putin summit",
+    "amn": "Trump, Putin To Meet In Alaska",
+    "time": "Zelensky Rejects Trump's Suggestion",
+    "wagner": "Wagner Group to End Operations in Mali",
+}
+HIGH_OR_CRITICAL = {"high", "critical"}
 
 
 @pytest.fixture(scope="module")
@@ -16,162 +30,95 @@ def rules() -> RuleSet:
 
 
 @pytest.fixture(scope="module")
-def tagged() -> dict[str, dict[str, Any]]:
-    keys = ["mali", "bolton", "amn", "time", "wagner"]
-    records = [tag_record(classify_record(a)) for a in load_seed_dir(SEEDS)]
-    return dict(zip(keys, records, strict=True))
+def seeds(rules: RuleSet) -> dict[str, dict[str, RuleMatch]]:
+    out: dict[str, dict[str, RuleMatch]] = {}
+    for article in load_seed_dir(SEEDS):
+        tagged = analyze(article, rules)
+        [key] = [k for k, title in TITLES.items() if tagged["title"].startswith(title)]
+        out[key] = {m.rule: m for m in rules.evaluate(tagged)}
+        assert list(out[key]) == tagged["alerts"]
+    return out
 
 
-def _event(event_type: str, killed: int | None = None, **extra: Any) -> dict[str, Any]:
-    return {
-        "event_type": event_type,
-        "sub_type": None,
-        "confidence": 0.8,
-        "evidence": "x.",
-        "killed": killed,
-        "wounded": None,
-        "location": None,
-        "country_code": "ML",
-        **extra,
-    }
-
-
-def _record(events: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
-    primary = events[0]["event_type"] if events else "None"
-    return {
-        "id": "t",
-        "title": "T",
-        "body": "Body text.",
-        "event_type": primary,
-        "event_subtype": None,
-        "event_confidence": 0.8,
-        "topics": ["armed_conflict"],
-        "events": events,
-        "entities": [],
-        "countries": ["ML"],
-        "primary_country": "ML",
-        "killed": None,
-        "wounded": None,
-        **extra,
-    }
-
-
-def test_default_rules_include_the_required_ones(rules: RuleSet) -> None:
+def test_default_rules(rules: RuleSet) -> None:
     severities = {r.name: r.severity for r in rules.rules}
-    assert {
+    assert severities == {
+        "mass_casualty": "critical",
         "armed_clash": "high",
         "lethal_strike": "high",
         "civilians_targeted": "high",
         "foreign_forces_watch": "medium",
-    }.items() <= severities.items()
-
-
-def test_seed_alerts(rules: RuleSet, tagged: dict[str, dict[str, Any]]) -> None:
-    fired = {k: [m.rule for m in rules.evaluate(t)] for k, t in tagged.items()}
-    assert fired == {
-        "mali": ["armed_clash", "foreign_forces_watch"],
-        "bolton": [],
-        "amn": ["lethal_strike"],
-        "time": [],
-        "wagner": ["foreign_forces_watch"],
+        "jihadist_violence": "medium",
+        "protest_crackdown": "medium",
+        "unrest": "low",
+        "leaders_summit": "low",
     }
+    assert {"russian_forces_africa", "great_power_leaders"} <= set(rules.watchlists)
 
 
-def test_seed_alert_reasons_and_events(rules: RuleSet, tagged: dict[str, dict[str, Any]]) -> None:
-    [clash, watch] = rules.evaluate(tagged["mali"])
-    assert clash.reason == "Battles in Mali (Kidal)"
+def test_mali_clash(seeds: dict[str, dict[str, RuleMatch]]) -> None:
+    clash = seeds["mali"]["armed_clash"]
+    assert clash.severity in HIGH_OR_CRITICAL and clash.scope == "event"
+    assert clash.reason.startswith("Battles in Mali (Kidal")
     assert clash.event is not None and clash.event["evidence"].startswith("Several killed")
-    assert watch.reason.endswith("named") and "Africa Corps" in watch.reason
-    [strike] = rules.evaluate(tagged["amn"])
+    watch = seeds["mali"]["foreign_forces_watch"]
+    assert "Africa Corps" in watch.reason and "Wagner Group" in watch.reason
+
+
+def test_american_military_news_strike_and_summit(seeds: dict[str, dict[str, RuleMatch]]) -> None:
+    strike = seeds["amn"]["lethal_strike"]
+    assert strike.scope == "event" and strike.severity in HIGH_OR_CRITICAL
     assert strike.event is not None and strike.event["killed"] == 2
-    assert strike.reason == "Explosions/Remote violence in Ukraine (Kherson); 2 killed"
-    [wagner] = rules.evaluate(tagged["wagner"])
-    assert wagner.event is not None and wagner.event["sub_type"] == "Change to group/activity"
-    assert wagner.reason.startswith("Strategic developments in Mali;")
-    assert "\n" not in clash.reason + watch.reason + strike.reason + wagner.reason
+    assert strike.event["location"] == "Kherson"
+    assert strike.reason.startswith("Explosions/Remote violence in Ukraine (Kherson); 2 killed")
+    assert "civilians targeted (+1)" in strike.reason
+    assert seeds["amn"]["leaders_summit"].severity == "low"
 
 
-def test_min_killed_uses_event_then_article_toll(rules: RuleSet) -> None:
-    strike = _event("Explosions/Remote violence")
-    assert rules.evaluate(_record([strike])) == []
-    assert [m.rule for m in rules.evaluate(_record([strike], killed=3))] == ["lethal_strike"]
-    big = _event("Explosions/Remote violence", killed=40)
-    assert [m.rule for m in rules.evaluate(_record([big]))] == ["mass_casualty", "lethal_strike"]
+@pytest.mark.parametrize("key", ["hill", "time", "amn"])
+def test_leaders_summit(seeds: dict[str, dict[str, RuleMatch]], key: str) -> None:
+    summit = seeds[key]["leaders_summit"]
+    assert summit.scope == "article" and summit.severity == "low"
+    assert "Donald Trump" in summit.reason and "Vladimir Putin" in summit.reason
+    assert "keyword" in summit.reason
 
 
-def test_low_confidence_background_events_do_not_fire(rules: RuleSet) -> None:
-    assert rules.evaluate(_record([_event("Battles", confidence=0.4)])) == []
+def test_wagner_withdrawal(seeds: dict[str, dict[str, RuleMatch]]) -> None:
+    watch = seeds["wagner"]["foreign_forces_watch"]
+    assert watch.severity in {"medium", "high", "critical"}
+    assert watch.reason.startswith("Strategic developments in Mali;")
+    assert watch.event is not None and watch.event["sub_type"] == "Change to group/activity"
 
 
-def test_article_level_conditions() -> None:
-    ruleset = parse_rules(
-        """
-rules:
-  - name: sahel_keyword
-    severity: low
-    countries_any: [ML, BF]
-    keywords_any: [convoy]
-    topics_any: [armed_conflict]
-  - name: by_id
-    severity: medium
-    entities_any: ["wirewatch:wagner-group"]
-  - name: not_here
-    severity: low
-    countries_any: [UA]
-""",
-        "inline.yaml",
-    )
-    record = _record(
-        [],
-        body="A convoy was ambushed.",
-        entities=[
-            {
-                "id": "wirewatch:wagner-group",
-                "name": "Wagner Group",
-                "type": "organization",
-                "country_code": "RU",
-                "mentions": 1,
-            }
-        ],
-    )
-    matches = ruleset.evaluate(record)
-    assert [(m.rule, m.event) for m in matches] == [("sahel_keyword", None), ("by_id", None)]
-    assert matches[0].reason == "story in Mali; topic armed_conflict; keyword 'convoy'"
-    assert matches[1].reason == "story in Mali; Wagner Group named"
+def test_seed_reasons_are_one_line_and_end_with_the_severity(
+    seeds: dict[str, dict[str, RuleMatch]],
+) -> None:
+    for matches in seeds.values():
+        for m in matches.values():
+            assert "\n" not in m.reason and m.reason.endswith(f"→ {m.severity}")
 
 
-def test_event_rule_checks_the_event_country() -> None:
-    ruleset = parse_rules(
-        "rules:\n  - {name: r, severity: low, event_types: [Battles], countries_any: [BF]}\n"
-    )
-    assert ruleset.evaluate(_record([_event("Battles")])) == []
-    assert ruleset.evaluate(_record([_event("Battles", country_code="BF")]))
+def test_no_seed_alerts_on_the_quiet_parts(seeds: dict[str, dict[str, RuleMatch]]) -> None:
+    assert set(seeds["hill"]) == {"leaders_summit"}
+    assert set(seeds["time"]) == {"leaders_summit"}
 
 
-@pytest.mark.parametrize(
-    ("text", "problem"),
-    [
-        ("rules:\n  - name: a\n    severity: high\n   bad: [", "line 4: invalid YAML"),
-        ("rules:\n  - name: a\n    severity: urgent\n", "line 2: rule 'a': severity must be"),
-        ("rules:\n  - name: a\n    severity: low\n    colour: red\n", "unknown key 'colour'"),
-        ("rules:\n  - {name: a, severity: low, event_types: [Skirmish]}\n", "'Skirmish'"),
-        ("rules:\n  - {name: a, severity: low, min_killed: -1}\n", "min_killed"),
-        ("rules:\n  - {name: a, severity: low}\n  - {name: a, severity: low}\n", "twice"),
-        ("rules:\n  - {name: a, severity: low, countries_any: [Mali]}\n", "alpha-2"),
-        ("rules: []\n", "no rules"),
-        ("- just a list\n", "'rules' list"),
-    ],
-)
-def test_broken_rule_files_raise_one_line_errors(tmp_path: Path, text: str, problem: str) -> None:
-    path = tmp_path / "broken.yaml"
-    path.write_text(text, "utf-8")
-    with pytest.raises(RuleError) as info:
-        load_rules(path)
-    message = str(info.value)
-    assert message.startswith(str(path)) and problem in message
-    assert "\n" not in message
+def test_packaged_rules_on_small_records(rules: RuleSet) -> None:
+    strike = event("Explosions/Remote violence")
+    assert fired(rules, record([strike])) == []
+    assert fired(rules, record([strike], killed=3)) == ["lethal_strike"]
+    big = event("Explosions/Remote violence", killed=40)
+    assert fired(rules, record([big])) == ["mass_casualty", "lethal_strike"]
+    assert fired(rules, record([event("Battles", confidence=0.4)])) == []
+    crackdown = event("Protests", sub_type="Excessive force against protesters")
+    assert fired(rules, record([crackdown])) == ["protest_crackdown"]
+    jnim = {"id": "wirewatch:jnim", "name": "JNIM", "type": "organization", "country_code": "ML"}
+    assert fired(rules, record([event("Battles")], entities=[jnim])) == [
+        "armed_clash",
+        "jihadist_violence",
+    ]
 
 
-def test_missing_rules_file(tmp_path: Path) -> None:
-    with pytest.raises(RuleError, match="cannot read rules file"):
-        load_rules(str(tmp_path / "nope.yaml"))
+def test_evaluate_accepts_sparse_records(rules: RuleSet) -> None:
+    sparse: dict[str, Any] = {"id": "x", "body": "Nothing here."}
+    assert rules.evaluate(sparse) == []

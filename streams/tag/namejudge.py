@@ -1,0 +1,235 @@
+"""How a capitalised span is judged: person, organisation, place or nothing.
+
+The rules look at the span's own words (given names, organisation head words, titles) and
+at a few characters around it ("spokesman X", "X said", "the village of X", "X district").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from streams.tag.geonames import ascii_fold
+from streams.tag.lexicon import Lexicon, load_lexicon
+
+POSSESSIVE = re.compile(r"['’]s?$|-(?:[a-z][\w]*)$")
+_LINK_WORDS = frozenset(("of", "the", "for", "and", "&"))
+_SAID = ("said", "says", "told", "added", "wrote", "stated", "explained", "noted", "warned")
+_SAID_PREFIXES = tuple(f" {w}" for w in _SAID) + tuple(f", {w}" for w in _SAID)
+_SAID_BEFORE = tuple(f"{w} " for w in ("said", "according to", "told", "says", "asked"))
+_MEDIA_HEADS = frozenset(
+    (
+        "Radio",
+        "Times",
+        "News",
+        "Express",
+        "Post",
+        "Herald",
+        "Tribune",
+        "Journal",
+        "Gazette",
+        "TV",
+        "Television",
+        "Broadcasting",
+        "Press",
+        "Agency",
+    )
+)
+_ROLES = (
+    "member|mother|father|son|daughter|wife|husband|brother|sister|resident|survivor|victim|"
+    "farmer|trader|driver|worker|owner|head|chair|chairperson|lecturer|fellow|candidate|"
+    "deputy|aide|representative|coordinator|founder|president|minister"
+)
+# The only words stripped from the front of an organisation's name: sentence openers.
+_ORG_OPENERS = frozenset(
+    (
+        "The",
+        "A",
+        "An",
+        "In",
+        "On",
+        "At",
+        "For",
+        "From",
+        "But",
+        "And",
+        "Or",
+        "By",
+        "With",
+        "To",
+        "Of",
+        "After",
+        "Before",
+        "While",
+        "When",
+        "As",
+        "Former",
+        "Then",
+        "Its",
+        "Their",
+        "His",
+        "Her",
+        "Our",
+        "Both",
+        "Meanwhile",
+        "However",
+        "According",
+        "Under",
+        "Over",
+        "Since",
+    )
+)
+LEGAL_SUFFIX = re.compile(r",?\s+(?:Inc\.?|Ltd\.?|LLC|PLC|plc|Corp\.?|Co\.|S\.A\.|AG|GmbH)$")
+_BASED = re.compile(r"^[\w'’]+-(?:based|led|backed|run|funded|owned|aligned|affiliated|born)$")
+_LIST_CUE = re.compile(
+    r"(?:villages|towns|localities|areas|communities|districts|neighbou?rhoods|camps) "
+    r"(?:of|including|such as|like) $"
+)
+
+
+@dataclass(frozen=True)
+class Name:
+    text: str
+    type: str  # person / organization / location / media
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=4)
+def _apposition(titles: frozenset[str]) -> re.Pattern[str]:
+    words = "|".join(sorted({re.escape(t.lower()) for t in titles}, key=len, reverse=True))
+    return re.compile(
+        rf", (?:who\b|aged\b|\d+,|(?:a|an|the|his|her|its)\s(?:[\w'-]+\s){{0,4}}?"
+        rf"(?:{words}|{_ROLES})\b)",
+        re.IGNORECASE,
+    )
+
+
+@dataclass(frozen=True)
+class _Words:
+    """Everything find_names needs that depends only on the lexicon and the titles."""
+
+    titles: frozenset[str]
+    lower_titles: tuple[str, ...]
+    place_before: tuple[str, ...]
+    place_after: tuple[str, ...]
+
+
+@lru_cache(maxsize=4)
+def _words_for(titles: frozenset[str]) -> _Words:
+    lex = load_lexicon()
+    return _Words(
+        frozenset({*titles, *(t[:1].upper() + t[1:] for t in titles)}),
+        tuple(f"{t.lower()} " for t in titles if t[:1].islower()),
+        tuple(f"{cue} " for cue in lex.place_before),
+        tuple(f" {cue}" for cue in lex.place_after),
+    )
+
+
+class Judge:
+    def __init__(self, text: str, titles: frozenset[str]) -> None:
+        self.text = text
+        self.lex: Lexicon = load_lexicon()
+        words = _words_for(titles)
+        self.titles = words.titles
+        self.lower_titles = words.lower_titles
+        self.apposition = _apposition(titles)
+        self.place_before = words.place_before
+        self.place_after = words.place_after
+
+    def strip(
+        self, words: list[tuple[str, int]], org: bool = False
+    ) -> tuple[list[tuple[str, int]], bool]:
+        """Leading words that are not part of a name (and whether a title was among them)."""
+        titled = False
+        stop = _ORG_OPENERS if org else self.lex.non_name
+        while words and (
+            words[0][0] in stop
+            or words[0][0] in self.titles
+            or words[0][0] in _LINK_WORDS
+            or ("-" in words[0][0] and _BASED.match(words[0][0]))
+        ):
+            titled = titled or words[0][0] in self.titles
+            words = words[1:]
+        while words and words[-1][0] in _LINK_WORDS:
+            words = words[:-1]
+        return words, titled
+
+    def org(self, words: list[tuple[str, int]]) -> tuple[int, str] | None:
+        """(words in the organisation's name, kind) when the run names an organisation."""
+        tokens = [w for w, _ in words]
+        heads = [i for i, t in enumerate(tokens) if i > 0 and t in self.lex.org_heads]
+        if len(tokens) > 2 and tokens[0] in self.lex.org_openers and tokens[1] == "of":
+            heads.append(len(tokens) - 1)
+        if not heads:
+            return None
+        last = max(heads)
+        # "Merseyside Police Assistant Chief Constable Alex Goss": the name ends at its head
+        # unless "of"/"for" carries it on.
+        size = len(tokens) if any(t in ("of", "for") for t in tokens[last:]) else last + 1
+        kind = "media" if any(t in _MEDIA_HEADS for t in tokens[:size]) else "organization"
+        return size, kind
+
+    def place_context(self, start: int, end: int) -> bool:
+        """Words around ``text[start:end]`` that make it a place."""
+        text = self.text
+        before = text[max(0, start - 40) : start].lower()
+        return (
+            before.endswith(self.place_before)
+            or text.startswith(self.place_after, end)
+            or before.endswith(" called ")
+            or _LIST_CUE.search(before) is not None
+        )
+
+    def is_first_name(self, word: str) -> bool:
+        return word in self.lex.given_names or ascii_fold(word) in self.lex.given_names
+
+    def kind(
+        self, words: list[tuple[str, int]], titled: bool
+    ) -> tuple[str, list[tuple[str, int]]] | None:
+        """The type of the name in ``words`` and its words (a person may sit at the end of a
+        longer run: "EC Chairperson Jean Mensa", "Following Mekhi Mews")."""
+        text = self.text
+        tokens = [w for w, _ in words]
+        start, end = words[0][1], words[-1][1] + len(words[-1][0])
+        before = text[max(0, start - 40) : start].lower()
+        after = text[end : end + 40]
+        if before.endswith(self.place_before) or after.startswith(self.place_after):
+            return "location", words
+        if len(tokens) > 1 and f" {' '.join(tokens[1:])}".endswith(self.place_after):
+            return "location", words  # "Bukkuyum Local Government Area", "Borno State"
+        if _LIST_CUE.search(before) or (len(tokens) <= 2 and before.endswith(" called ")):
+            return "location", words
+        if not titled and self.lower_titles:
+            titled = before.endswith(self.lower_titles)
+        plain = 2 <= len(tokens) <= 4 and not any(
+            t in _LINK_WORDS or (t.isupper() and len(t) > 1) for t in tokens
+        )  # "PREMIUM TIMES": a masthead, not a person
+        if plain and (titled or self.is_first_name(tokens[0])):
+            return "person", words
+        inner = self._inner_person(words)
+        if inner is not None and inner is not words:
+            return "person", inner
+        if not plain:
+            return None
+        if after.lower().startswith(_SAID_PREFIXES) or before.endswith(_SAID_BEFORE):
+            return "person", words
+        if after.startswith(", ") and self.apposition.match(text, end, end + 80):
+            return "person", words
+        return None
+
+    def _inner_person(self, words: list[tuple[str, int]]) -> list[tuple[str, int]] | None:
+        """The words after the last title, or from the first given name, when that leaves
+        a 2-5 word name with no capitalised-only word."""
+        tokens = [w for w, _ in words]
+        cut = max((i + 1 for i, t in enumerate(tokens) if t in self.titles), default=0)
+        if cut == 0:
+            cut = next((i for i, t in enumerate(tokens) if self.is_first_name(t)), -1)
+            if cut <= 0:
+                return None
+        rest = words[cut:]
+        names = [w for w, _ in rest if w not in ("bin", "ibn", "al", "de", "van", "von", "da")]
+        if not 2 <= len(names) <= 4 or any(w in _LINK_WORDS or w.isupper() for w in names):
+            return None
+        return rest

@@ -1,0 +1,161 @@
+"""Entity linking in context, geography, demonyms, renames and casualty conventions."""
+
+from typing import Any
+
+import pytest
+
+from streams.tag.casualties import extract_casualties
+from streams.tag.kb import load_kb
+from streams.tag.tagger import Tagging, tag
+
+
+def _tag(body: str, title: str = "", **kwargs: Any) -> Tagging:
+    return tag(title, body, [], **kwargs)
+
+
+def _entities(t: Tagging) -> dict[str, dict[str, Any]]:
+    return {e.name: e.to_record() for e in t.entities}
+
+
+def test_georgia_is_the_country_in_a_caucasus_story() -> None:
+    t = _tag(
+        "Protesters gathered in Tbilisi as the Georgian government suspended EU talks. "
+        "Georgia's parliament met on Friday."
+    )
+    names = _entities(t)
+    assert names["Georgia"]["type"] == "country" and "GE" in t.countries
+
+
+def test_georgia_is_the_us_state_in_an_american_story() -> None:
+    t = _tag(
+        "The governor of Georgia spoke in Atlanta. Voters in the United States and in "
+        "Texas watched the race."
+    )
+    names = _entities(t)
+    assert names["Georgia"]["type"] == "location" and names["Georgia"]["country_code"] == "US"
+    assert "GE" not in t.countries
+
+
+def test_chad_the_first_name_and_chad_the_country() -> None:
+    person = _tag("Quarterback Chad Kelly agreed a contract extension with the club.")
+    assert "TD" not in person.countries
+    assert "Chad Kelly" in _entities(person)
+    country = _tag("Chad announced the withdrawal of French troops from its territory.")
+    assert "TD" in country.countries
+
+
+def test_washington_city_and_person() -> None:
+    city = _tag("Talks were held in Washington and Doha between the two delegations.")
+    assert _entities(city)["Washington"]["country_code"] == "US"
+    person = _tag("The actress Kerry Washington attended the premiere.")
+    assert "Washington" not in _entities(person)
+
+
+def test_aliases_and_spelling_variants_link_to_one_record() -> None:
+    t = _tag(
+        "Zelensky met Zelenskyy's advisers. FAMa and the Malian army said the Kremlin "
+        "and Wagner were involved."
+    )
+    names = _entities(t)
+    assert names["Volodymyr Zelenskyy"]["mentions"] == 2
+    assert names["Volodymyr Zelenskyy"]["id"] == "Q3881194"
+    assert names["Malian Armed Forces"]["mentions"] == 2
+    assert {"Government of Russia", "Wagner Group"} <= set(names)
+
+
+def test_demonyms_name_countries_and_template_organisations() -> None:
+    t = _tag("A Ukrainian official met Russian envoys; the Kenyan police dispersed crowds.")
+    assert {"UA", "RU", "KE"} <= set(t.countries)
+    assert "Kenyan Police" in _entities(t)
+
+
+def test_dated_rename_of_wagner_in_africa() -> None:
+    body = "Wagner fighters left Mali, where they had fought since 2021."
+    after = _entities(_tag(body, published_at="2025-06-07"))["Wagner Group"]
+    assert after["successor"]["name"] == "Africa Corps"
+    before = _entities(_tag(body, published_at="2022-01-01"))["Wagner Group"]
+    assert "successor" not in before
+    elsewhere = _entities(_tag("Wagner fighters fought in Bakhmut, Ukraine."))["Wagner Group"]
+    assert "successor" not in elsewhere
+
+
+def test_geography_of_places() -> None:
+    t = _tag(
+        "Fighting was reported in Maiduguri and near Kidal, in Mali's Kidal region, "
+        "Nigeria and Mali said."
+    )
+    names = _entities(t)
+    maiduguri = names["Maiduguri"]
+    assert (maiduguri["country_code"], maiduguri["admin1"]) == ("NG", "Borno")
+    assert maiduguri["lat"] == pytest.approx(11.85, abs=0.1)
+    assert maiduguri["geo_precision"] == 1
+    assert names["Kidal"]["geo_precision"] == 2  # "near Kidal"
+    assert names["Kidal Region"]["geo_precision"] == 3
+
+
+def test_primary_location_and_event_place() -> None:
+    events = [
+        {
+            "event_type": "Battles",
+            "sub_type": "Armed clash",
+            "confidence": 0.8,
+            "evidence": "Rebels clashed with troops near Gao, killing five soldiers.",
+        }
+    ]
+    t = tag("Clash in Mali", events[0]["evidence"], events, "Battles")
+    assert t.primary_location is not None and t.primary_location["name"] == "Gao"
+    assert t.primary_location["geo_precision"] == 2 and t.primary_location["country_code"] == "ML"
+    assert t.events[0]["admin1"] == "Gao" and t.killed == 5
+
+
+def test_unlinked_people_and_organisations() -> None:
+    t = _tag(
+        "Rida Lyammouri, a Sahel expert at the Policy Center for the New South, said "
+        "clashes continued. Lyammouri added that Merseyside Police were not involved."
+    )
+    names = _entities(t)
+    assert names["Rida Lyammouri"]["linked"] is False and names["Rida Lyammouri"]["mentions"] == 2
+    assert names["Policy Center for the New South"]["type"] == "organization"
+    assert names["Merseyside Police"]["type"] == "organization"
+
+
+def test_news_outlets_are_sources() -> None:
+    names = _entities(_tag("Three people were killed, the Associated Press reported."))
+    assert names["Associated Press"]["role"] == "source"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed", "claimed"),
+    [
+        ("Eritrean soldiers killed 19 civilians, locals claim.", 19, False),
+        ("ISIL claimed responsibility for a bombing that killed at least six people.", 6, False),
+        ("Ethiopia's military said its troops killed more than 300 fighters.", 300, True),
+        ("The attack claimed the lives of twenty-three people.", 23, False),
+        ("A drone strike killed three people in the border region.", 3, False),
+        ("Dozens were killed and tens were injured.", 12, False),
+    ],
+)
+def test_casualty_claims_and_conventions(sentence: str, killed: int, claimed: bool) -> None:
+    figures = extract_casualties(sentence)
+    assert (figures.killed, figures.claimed) == (killed, claimed)
+
+
+def test_knowledge_base_is_broad() -> None:
+    kb = load_kb()
+    assert len(kb.countries) >= 249
+    names = {e.record.name for e in kb.entries if e.record.type in ("person", "organization")}
+    for actor in (
+        "Rapid Support Forces",
+        "M23",
+        "al-Shabaab",
+        "JNIM",
+        "Boko Haram",
+        "Fano",
+        "Hamas",
+        "Houthis",
+        "Arakan Army",
+        "Viv Ansanm",
+        "National Liberation Army",
+        "Africa Corps",
+    ):
+        assert actor in names, actor
