@@ -51,14 +51,14 @@ def broker(request: pytest.FixtureRequest) -> BrokerProcess:
 def fresh_settings(broker: BrokerProcess, data_dir: Path, **overrides: object) -> Settings:
     """Settings with a topic prefix and group of their own, topics created."""
     tag = uuid.uuid4().hex[:8]
-    settings = Settings(
-        broker=broker.bootstrap,
-        app_id=f"wirewatch-test-{tag}",
-        topic_prefix=f"t{tag}.",
-        partitions=3,
-        metrics_port=free_port(),
-        data_dir=data_dir,
-        **overrides,  # type: ignore[arg-type]
-    )
+    values: dict[str, object] = {
+        "broker": broker.bootstrap,
+        "app_id": f"wirewatch-test-{tag}",
+        "topic_prefix": f"t{tag}.",
+        "partitions": 3,
+        "metrics_port": free_port(),
+        "data_dir": data_dir,
+    }
+    settings = Settings(**{**values, **overrides})  # type: ignore[arg-type]
     asyncio.run(ensure_topics(settings))
     return settings

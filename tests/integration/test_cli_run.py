@@ -1,4 +1,5 @@
-"""`wirewatch run` as a user runs it: embedded broker, seeds, alerts, clean Ctrl-C."""
+"""`wirewatch run` as a user runs it: embedded broker, seeds, alerts, loopback-only
+sockets, clean Ctrl-C."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ import orjson
 
 from streams import contracts
 from streams.brokers.process import BrokerProcess, free_port, port_open
+
+from .sockets import listening
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -107,6 +110,10 @@ def test_ctrl_c_stops_worker_and_embedded_broker(tmp_path: Path) -> None:
     assert "following alerts" in text, text
     port = int(re.search(r"embedded broker listening on 127\.0\.0\.1:(\d+)", text).group(1))  # type: ignore[union-attr]
     assert port_open("127.0.0.1", port)
+    # Broker, worker metrics and anything else `run` started: loopback only.
+    sockets = listening(proc.pid)
+    assert f"127.0.0.1:{port}" in sockets and len(sockets) >= 2, sockets
+    assert all(s.startswith(("127.0.0.1:", "::1:")) for s in sockets), sockets
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err

@@ -93,12 +93,14 @@ def test_kidal_clash_alert_names_mali_and_africa_corps(seeded: SeededRun) -> Non
     alert = _one(seeded.alerts, rule="armed_clash", countries=lambda a: "ML" in a["countries"])
     assert "Africa Corps" in alert["entities"]
     assert alert["event_type"] == "Battles"
+    assert alert["severity"] in ("critical", "high")
     assert alert["article_ids"] and alert["article_ids"][0] in seeded.ids
 
 
 def test_kherson_drone_strike_alert_counts_two_killed(seeded: SeededRun) -> None:
     alert = _one(seeded.alerts, countries=lambda a: "UA" in a["countries"], killed=2)
     assert "Kherson" in alert["summary"] or "Kherson" in alert["entities"]
+    assert alert["severity"] in ("critical", "high")
 
 
 def test_wagner_exit_alert(seeded: SeededRun) -> None:
@@ -126,12 +128,16 @@ def test_each_stage_saw_every_article_once(seeded: SeededRun) -> None:
         assert sorted(ids) == sorted(seeded.ids), topic
 
 
-def test_metrics_count_every_stage_and_latency(seeded: SeededRun) -> None:
-    samples = {
+def _samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    return {
         (s.name, tuple(sorted(s.labels.items()))): s.value
-        for family in text_string_to_metric_families(seeded.metrics_text)
+        for family in text_string_to_metric_families(text)
         for s in family.samples
     }
+
+
+def test_metrics_count_every_stage_and_latency(seeded: SeededRun) -> None:
+    samples = _samples(seeded.metrics_text)
     for stage in ("classify", "tag", "alert"):
         assert samples[("wirewatch_articles_processed_total", (("stage", stage),))] == 5
     assert samples[("wirewatch_end_to_end_latency_seconds_count", ())] == 5
@@ -170,3 +176,23 @@ def test_kcat_reads_valid_alerts(seeded: SeededRun) -> None:
         alert = orjson.loads(line)
         assert contracts.reference_problem(contracts.ALERT, alert) is None
     assert {orjson.loads(ln)["id"] for ln in lines} == {a["id"] for a in seeded.alerts}
+
+
+def test_the_three_summit_articles_form_one_story_with_one_alert(seeded: SeededRun) -> None:
+    titles = {a["id"]: a["title"] for a in load_seed_dir(SEEDS)}
+    summit = {i for i, t in titles.items() if "Putin" in t or "Zelensky" in t}
+    assert len(summit) == 3
+    messages = [a for a in seeded.alerts if a["rule"] == "leaders_summit"]
+    assert len({a["id"] for a in messages}) == 1, "one alert for the story"
+    versions = [a["version"] for a in messages]
+    assert sorted(versions) == list(range(1, len(versions) + 1)), "updated, never repeated"
+    assert len({a["story_id"] for a in messages}) == 1
+    # Each summit article either opened or updated that alert (a message) or joined its story
+    # with nothing new and was counted, not re-sent: together, all three.
+    suppressed = _samples(seeded.metrics_text).get(
+        ("wirewatch_alerts_suppressed_total", (("rule", "leaders_summit"),)), 0
+    )
+    assert len(messages) + suppressed == 3
+    latest = max(messages, key=lambda a: a["version"])
+    assert {a for m in messages for a in m["article_ids"]} <= summit
+    assert set(latest["article_ids"]) >= {m["article_ids"][-1] for m in messages}
