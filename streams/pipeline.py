@@ -93,7 +93,9 @@ def passthrough_stages(settings: Settings) -> dict[str, Stage]:
     return {
         "classify": Stage("classify", contracts.RAW, contracts.CLASSIFIED, classify_, limit),
         "tag": Stage("tag", contracts.CLASSIFIED, contracts.TAGGED, tag_, limit * 2),
-        "alert": Stage("alert", contracts.TAGGED, contracts.MATCHED, alert_, limit * 2),
+        "alert": Stage(
+            "alert", contracts.TAGGED, contracts.MATCHED, alert_, limit * 2, tag_source=True
+        ),
     }
 
 
@@ -105,6 +107,11 @@ def build_stages(settings: Settings, book: RuleBook) -> dict[str, Stage]:
         "classify": Stage("classify", contracts.RAW, contracts.CLASSIFIED, classify, limit),
         "tag": Stage("tag", contracts.CLASSIFIED, contracts.TAGGED, tag, limit * 2),
         "alert": Stage(
-            "alert", contracts.TAGGED, contracts.MATCHED, alert_transform(book), limit * 2
+            "alert",
+            contracts.TAGGED,
+            contracts.MATCHED,
+            alert_transform(book),
+            limit * 2,
+            tag_source=True,
         ),
     }

@@ -37,6 +37,9 @@ class Stage:
     out_kind: str
     transform: Transform
     max_bytes: int
+    # Write the input partition into each output, so a one-partition stage downstream knows
+    # how far every upstream partition has got (its event-time watermark).
+    tag_source: bool = False
 
     def process_message(
         self,
@@ -74,6 +77,8 @@ class Stage:
             log.exception("stage %s failed on %s[%d]@%d", self.name, topic, partition, offset)
             return reject("processing_error", f"{type(exc).__name__}: {exc}")
         for _key, out in outputs:
+            if self.tag_source:
+                out["source_partition"] = partition
             problem = contracts.problem(self.out_kind, out)
             if problem is not None:
                 return reject("processing_error", f"output breaks {self.out_kind}: {problem}")

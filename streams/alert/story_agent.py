@@ -53,7 +53,9 @@ def attach_story_stage(
         on_suppressed=lambda rule: metrics.alerts_suppressed.labels(rule).inc(),
     )
     hold = settings.story_hold_ms / 1000.0
-    buffer: ReorderBuffer[tuple[faust.EventT, dict[str, Any]]] = ReorderBuffer(hold)
+    buffer: ReorderBuffer[tuple[faust.EventT, dict[str, Any]]] = ReorderBuffer(
+        hold, sources=settings.partitions
+    )
     latest = {"event_time": 0.0}
 
     async def publish(alert: dict[str, Any]) -> None:
@@ -101,6 +103,7 @@ def attach_story_stage(
                     event_time=article["ingested_at"],
                     key=article["id"],
                     now=monotonic(),
+                    source=matched.get("source_partition"),
                 )
             for held, matched in buffer.release(monotonic()):
                 started = clock()
