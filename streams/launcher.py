@@ -6,14 +6,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import signal
 import subprocess
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .brokers.process import BrokerError, BrokerProcess
+from .brokers.process import BrokerError, BrokerProcess, stop_group
 from .brokers.tansu import TansuBroker
 from .settings import Settings
 from .topics import ensure_topics
@@ -73,17 +72,7 @@ class WorkerProcess:
 
     def stop(self, timeout: float = 30.0) -> int | None:
         """SIGTERM (faust commits and flushes), then SIGKILL after ``timeout``."""
-        proc = self.proc
-        if proc is None:
-            return None
-        if proc.poll() is None:
-            self.signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.signal(signal.SIGKILL)
-                proc.wait()
-        return proc.returncode
+        return stop_group(self.proc, timeout)
 
 
 class LocalPipeline:

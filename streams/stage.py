@@ -85,6 +85,44 @@ class Stage:
         return Outcome(outputs=outputs)
 
 
+def letter_for(stage: str, reason: str, error: str, message: Any, now: float) -> Record:
+    """A dead letter for a faust message (its topic, partition, offset, key and bytes)."""
+    return dead_letter(
+        stage=stage,
+        reason=reason,
+        error=error,
+        topic=message.topic,
+        partition=message.partition,
+        offset=message.offset,
+        key=message.key,
+        value=message.value,
+        failed_at=now,
+    )
+
+
+async def send_dead_letter(
+    deadletters: faust.TopicT, metrics: Metrics, letter: Record, key: bytes | None
+) -> None:
+    """Count, log in one line, and publish a dead letter (headers carry stage and reason)."""
+    metrics.dead_letters.labels(letter["stage"], letter["reason"]).inc()
+    log.warning(
+        "dead-lettered %s[%d]@%d: %s: %s",
+        letter["topic"],
+        letter["partition"],
+        letter["offset"],
+        letter["reason"],
+        letter["error"],
+    )
+    await deadletters.send(
+        key=key,
+        value=records.encode(letter),
+        headers={
+            "wirewatch-stage": letter["stage"].encode(),
+            "wirewatch-reason": letter["reason"].encode(),
+        },
+    )
+
+
 def attach(
     app: faust.App,
     stage: Stage,
@@ -112,24 +150,7 @@ def attach(
                 now=started,
             )
             if outcome.dead is not None:
-                dead = outcome.dead
-                metrics.dead_letters.labels(stage.name, dead["reason"]).inc()
-                log.warning(
-                    "dead-lettered %s[%d]@%d: %s: %s",
-                    msg.topic,
-                    msg.partition,
-                    msg.offset,
-                    dead["reason"],
-                    dead["error"],
-                )
-                await deadletters.send(
-                    key=msg.key,
-                    value=records.encode(dead),
-                    headers={
-                        "wirewatch-stage": stage.name.encode(),
-                        "wirewatch-reason": dead["reason"].encode(),
-                    },
-                )
+                await send_dead_letter(deadletters, metrics, outcome.dead, msg.key)
                 continue
             for out_key, out in outcome.outputs:
                 await sink.send(key=out_key.encode(), value=records.encode(out))

@@ -16,11 +16,11 @@ from typing import Any
 import faust
 
 from .. import contracts, records
-from ..deadletter import dead_letter
 from ..metrics import Metrics
 from ..reorder import ReorderBuffer
 from ..settings import Settings
 from ..spikes import load_spike_rules
+from ..stage import letter_for, send_dead_letter
 from .storybook import StoryBook
 
 log = logging.getLogger(__name__)
@@ -77,23 +77,8 @@ def attach_story_stage(
                         msg.value, contracts.MATCHED, settings.topic_max_message_bytes
                     )
                 except records.Rejected as rejected:
-                    metrics.dead_letters.labels("story", rejected.reason).inc()
-                    await deadletters.send(
-                        key=msg.key,
-                        value=records.encode(
-                            dead_letter(
-                                stage="story",
-                                reason=rejected.reason,
-                                error=rejected.error,
-                                topic=msg.topic,
-                                partition=msg.partition,
-                                offset=msg.offset,
-                                key=msg.key,
-                                value=msg.value,
-                                failed_at=started,
-                            )
-                        ),
-                    )
+                    letter = letter_for("story", rejected.reason, rejected.error, msg, started)
+                    await send_dead_letter(deadletters, metrics, letter, msg.key)
                     await manual.ack(event)
                     continue
                 article = matched["article"]
@@ -111,24 +96,9 @@ def attach_story_stage(
                     alerts = [] if passthrough else book.process(matched, started)
                 except Exception as exc:  # keep the article and go on
                     log.exception("story stage failed on %s", matched["article"].get("id"))
-                    metrics.dead_letters.labels("story", "processing_error").inc()
-                    m = held.message
-                    await deadletters.send(
-                        key=m.key,
-                        value=records.encode(
-                            dead_letter(
-                                stage="story",
-                                reason="processing_error",
-                                error=f"{type(exc).__name__}: {exc}",
-                                topic=m.topic,
-                                partition=m.partition,
-                                offset=m.offset,
-                                key=m.key,
-                                value=m.value,
-                                failed_at=clock(),
-                            )
-                        ),
-                    )
+                    error = f"{type(exc).__name__}: {exc}"
+                    letter = letter_for("story", "processing_error", error, held.message, clock())
+                    await send_dead_letter(deadletters, metrics, letter, held.message.key)
                     await manual.ack(held)
                     continue
                 for alert in alerts:

@@ -28,6 +28,22 @@ def port_open(host: str, port: int) -> bool:
     return False
 
 
+def stop_group(proc: subprocess.Popen[bytes] | None, timeout: float = 20.0) -> int | None:
+    """SIGTERM the child's process group, SIGKILL it after ``timeout``; return the exit code."""
+    if proc is None:
+        return None
+    if proc.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    return proc.returncode
+
+
 class BrokerProcess:
     """A broker child process listening on ``host:port``; a context manager."""
 
@@ -75,15 +91,7 @@ class BrokerProcess:
 
     def stop(self, timeout: float = 20.0) -> None:
         proc, self._proc = self._proc, None
-        if proc is not None and proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+        stop_group(proc, timeout)
         if self._log is not None:
             self._log.close()
             self._log = None

@@ -11,7 +11,6 @@ import contextlib
 import json
 import os
 import shutil
-import signal
 import subprocess
 import time
 import urllib.error
@@ -23,7 +22,7 @@ from typing import IO, Any
 
 import yaml
 
-from streams.brokers.process import free_port
+from streams.brokers.process import free_port, stop_group
 
 
 class PrometheusError(RuntimeError):
@@ -155,15 +154,7 @@ class PrometheusServer:
 
     def stop(self, timeout: float = 20.0) -> None:
         proc, self._proc = self._proc, None
-        if proc is not None and proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+        stop_group(proc, timeout)
         if self._log is not None:
             self._log.close()
             self._log = None
