@@ -23,6 +23,9 @@ BANDS, ROWS = 16, 4  # LSH: candidates at Jaccard ≈ (1/16)^(1/4) = 0.5 and abo
 SHINGLE = 5
 MAX_WORDS = 400  # the lead is enough to tell a near-duplicate, and bounds the cost
 INDEX_CAP = 20  # story ids kept per index key: bounded state, newest first
+# Article ids kept per story (the newest); the count goes on. A big story stays a small value
+# in the changelogged table and in every alert message.
+MEMBERS_CAP = 200
 
 
 @dataclass(frozen=True)
@@ -139,6 +142,7 @@ def assign(
             "actors": sorted(unit.actors),
             "signature": list(unit.signature) if unit.signature else None,
             "members": [],
+            "size": 0,
         }
     else:
         sid, is_new = best[2], False
@@ -146,7 +150,8 @@ def assign(
         story["last_at"] = max(story["last_at"], unit.at)
     article = unit.key.split("#", 1)[0]
     if article not in story["members"]:
-        story["members"] = [*story["members"], article]
+        story["members"] = [*story["members"], article][-MEMBERS_CAP:]
+        story["size"] = story.get("size", 0) + 1
     stories[sid] = story
     for key in keys:
         ids = index.get(key, [])

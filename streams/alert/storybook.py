@@ -80,9 +80,7 @@ class StoryBook:
                 self.on_suppressed(match["rule"])
             return None
         story = self.stories[story_id]
-        return build_alert(
-            article, match, decision.state, story["members"], story_id, decision.changes, now
-        )
+        return build_alert(article, match, decision.state, story, story_id, decision.changes, now)
 
     def _spikes(self, article: dict[str, Any], now: float) -> list[dict[str, Any]]:
         out = []

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from ..ids import short_hash
 
 SEVERITIES = ("low", "medium", "high", "critical")
+ARTICLES_CAP = 200  # newest article ids kept in an alert's state: the value stays small
 Action = Literal["new", "update", "suppress"]
 
 
@@ -65,7 +66,7 @@ def decide(
     new = dict(state)
     new["last_at"] = max(state["last_at"], at)
     if article_id not in state["articles"]:
-        new["articles"] = [*state["articles"], article_id]
+        new["articles"] = [*state["articles"], article_id][-ARTICLES_CAP:]
     if rank(severity) > rank(state["severity"]):
         changes.append(f"severity {state['severity']} → {severity}")
         new["severity"] = severity

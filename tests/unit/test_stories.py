@@ -75,3 +75,16 @@ def test_seeds_three_summit_articles_form_one_story_apart_from_mali() -> None:
     assert len(summit) == 1, ids
     assert ids["Several killed as se"] != ids["Wagner Group to End "]
     assert len(set(ids.values())) == 3
+
+
+def test_a_big_story_keeps_its_newest_members_and_counts_them_all() -> None:
+    from streams.stories import MEMBERS_CAP
+
+    stories: dict[str, Any] = {}
+    index: dict[str, list[str]] = {}
+    for i in range(MEMBERS_CAP + 50):
+        sid, _ = assign(_unit(f"a{i}", at=float(i)), stories, index, P)
+    story = stories[sid]
+    assert story["size"] == MEMBERS_CAP + 50
+    assert len(story["members"]) == MEMBERS_CAP
+    assert story["members"][-1] == f"a{MEMBERS_CAP + 49}" and "a0" not in story["members"]

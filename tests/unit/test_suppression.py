@@ -58,3 +58,13 @@ def test_after_the_window_a_new_alert_opens_with_a_new_id() -> None:
     later = _decide(first, at=100.0 + DAY + 1)
     assert later.action == "new"
     assert later.state["id"] != first["id"] and later.state["generation"] == 1
+
+
+def test_the_state_keeps_a_bounded_list_of_articles() -> None:
+    from streams.alert.suppression import ARTICLES_CAP
+
+    state = _decide(None).state
+    for i in range(ARTICLES_CAP + 10):
+        state = _decide(state, article_id=f"x{i}", at=200.0 + i).state
+    assert len(state["articles"]) == ARTICLES_CAP
+    assert state["suppressed"] == ARTICLES_CAP + 10
