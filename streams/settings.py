@@ -48,9 +48,14 @@ class Settings:
     # Tansu completes a consumer-group join only after about half the session timeout, and a
     # dead worker's partitions move after it: 10 s keeps both short (Kafka's floor is 6 s).
     session_timeout: int = 10
-    # The story stage holds each article this long to put arrivals in event-time order.
-    story_hold_ms: int = 100
+    # The story stage orders arrivals by event time; an upstream partition silent this long
+    # stops holding the others back (the latency of a sparse stream; see streams/reorder.py).
+    story_idle_ms: int = 1000
     suppression_window: int = 86400
+    # Fault injection for tests: sleep this long after each message of one stage, to
+    # show backpressure (a slow stage must not make the worker buffer its input).
+    debug_stage_delay_ms: int = 0
+    debug_delay_stage: str = "tag"
     # faust waits up to 1.5 s per fetch; see streams/fetchwait.py for why that is too long.
     fetch_max_wait_ms: int = 10
     # When set, the last stage writes {id, ingested_at, done_at} per article here (benchmarks).

@@ -8,6 +8,7 @@ so a crash re-delivers anything that was still held.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -25,6 +26,7 @@ from .storybook import StoryBook
 
 log = logging.getLogger(__name__)
 TICK_KEY = b"__tick__"
+EXPIRE_EVERY = 600.0  # seconds of event time between two sweeps of the story tables
 
 
 def attach_story_stage(
@@ -51,12 +53,14 @@ def attach_story_stage(
         spike_rules=load_spike_rules(),
         suppression_window=settings.suppression_window,
         on_suppressed=lambda rule: metrics.alerts_suppressed.labels(rule).inc(),
+        processed=table("processed-articles"),
     )
-    hold = settings.story_hold_ms / 1000.0
+    idle = settings.story_idle_ms / 1000.0
     buffer: ReorderBuffer[tuple[faust.EventT, dict[str, Any]]] = ReorderBuffer(
-        hold, sources=settings.partitions
+        idle, sources=settings.partitions
     )
-    latest = {"event_time": 0.0}
+    latest = {"event_time": 0.0, "expired_at": 0.0}
+    draining = asyncio.Event()  # the worker is about to stop: hold nothing back
 
     async def publish(alert: dict[str, Any]) -> None:
         await sink.send(key=alert["id"].encode(), value=records.encode(alert))
@@ -88,9 +92,10 @@ def attach_story_stage(
                     event_time=article["ingested_at"],
                     key=article["id"],
                     now=monotonic(),
-                    source=matched.get("source_partition"),
+                    source=matched.get("source_partition", 0),
                 )
-            for held, matched in buffer.release(monotonic()):
+            due = buffer.drain() if draining.is_set() else buffer.release(monotonic())
+            for held, matched in due:
                 started = clock()
                 try:
                     alerts = [] if passthrough else book.process(matched, started)
@@ -104,6 +109,10 @@ def attach_story_stage(
                 for alert in alerts:
                     await publish(alert)
                 finished = clock()
+                if latest["event_time"] - latest["expired_at"] >= EXPIRE_EVERY:
+                    # Inside the stream: table deletions need the current event's context.
+                    book.expire(latest["event_time"])
+                    latest["expired_at"] = latest["event_time"]
                 metrics.processed.labels("story").inc()
                 metrics.stage_seconds.labels("story").observe(finished - started)
                 metrics.end_to_end_seconds.observe(
@@ -127,11 +136,24 @@ def attach_story_stage(
 
     app.agent(source, name="wirewatch.story")(story)
 
-    @app.timer(max(hold / 2, 0.01), name="wirewatch.story-tick")
+    @app.timer(max(idle / 10, 0.01), name="wirewatch.story-tick")
     async def tick() -> None:
         # Only while something is held: an idle pipeline writes nothing.
         if len(buffer):
             await source.send(key=TICK_KEY, value=b"{}")
+
+    async def drain(within: float = 5.0) -> None:
+        """Before a stop: process every held article now (and any that still comes),
+        and wait until none is held. faust's stop waits for every delivered event to
+        be acked, and once it stops fetching no tick comes to release held ones: without
+        this a SIGTERM hangs until SIGKILL."""
+        draining.set()
+        deadline = monotonic() + within
+        while len(buffer) and monotonic() < deadline:
+            await source.send(key=TICK_KEY, value=b"{}")
+            await asyncio.sleep(max(idle / 10, 0.01))
+
+    app.wirewatch_drain = drain  # type: ignore[attr-defined]  # run_worker calls it
 
     @app.timer(10.0, name="wirewatch.open-stories")
     async def count_open_stories() -> None:

@@ -1,44 +1,41 @@
 from streams.reorder import ReorderBuffer
 
 
-def test_releases_in_event_time_order_after_the_hold() -> None:
-    buf: ReorderBuffer[str] = ReorderBuffer(hold=0.1)
-    buf.add("b", event_time=2.0, key="b", now=10.00)
-    buf.add("a", event_time=1.0, key="a", now=10.05)  # arrived later, happened earlier
-    assert buf.release(now=10.09) == []
-    assert buf.release(now=10.10) == []  # "a" heads the queue and is still held
-    assert buf.release(now=10.15) == ["a", "b"]
-    assert len(buf) == 0
+def test_releases_in_event_time_order_once_every_partition_has_passed() -> None:
+    buf: ReorderBuffer[str] = ReorderBuffer(idle=10.0, sources=2)
+    buf.add("b", event_time=2.0, key="b", now=0.0, source=0)
+    assert buf.release(now=0.1) == []  # partition 1 may still deliver something earlier
+    buf.add("a", event_time=1.0, key="a", now=0.2, source=1)
+    assert buf.release(now=0.2) == ["a"]  # "b" waits: partition 1 has only passed 1.0
+    buf.add("c", event_time=3.0, key="c", now=0.3, source=1)
+    assert buf.release(now=0.3) == ["b"]
+    assert len(buf) == 1
 
 
-def test_ties_on_event_time_break_by_key() -> None:
-    buf: ReorderBuffer[str] = ReorderBuffer(hold=0.0)
+def test_a_silent_partition_stops_holding_the_others_back() -> None:
+    buf: ReorderBuffer[str] = ReorderBuffer(idle=1.0, sources=3)
+    buf.add("x", event_time=5.0, key="x", now=0.0, source=0)
+    assert buf.release(now=0.5) == []  # partitions 1 and 2 never spoke, but may yet
+    assert buf.release(now=1.0) == ["x"]  # they stayed silent for the idle time
+
+
+def test_a_backlog_drained_partition_by_partition_comes_out_in_order() -> None:
+    # A replay: faust drains partition 0 first; partition 1 follows 0.5 s later, inside
+    # the idle time, with earlier events. Order holds, whatever the bursts.
+    buf: ReorderBuffer[int] = ReorderBuffer(idle=1.0, sources=2)
+    out: list[int] = []
+    for i, t in enumerate(range(0, 20, 2)):
+        buf.add(t, event_time=float(t), key=str(t), now=i * 0.01, source=0)
+        out += buf.release(now=i * 0.01)
+    for i, t in enumerate(range(1, 20, 2)):
+        buf.add(t, event_time=float(t), key=str(t), now=0.5 + i * 0.01, source=1)
+        out += buf.release(now=0.5 + i * 0.01)
+    out += buf.release(now=5.0)
+    assert out == list(range(20))
+
+
+def test_ties_on_event_time_break_by_key_and_drain_keeps_order() -> None:
+    buf: ReorderBuffer[str] = ReorderBuffer(idle=0.0, sources=1)
     for key in ("z", "m", "a"):
-        buf.add(key, event_time=5.0, key=key, now=0.0)
-    assert buf.release(now=0.0) == ["a", "m", "z"]
-
-
-def test_drain_returns_everything_in_order() -> None:
-    buf: ReorderBuffer[int] = ReorderBuffer(hold=60)
-    buf.add(2, event_time=2, key="2", now=0)
-    buf.add(1, event_time=1, key="1", now=0)
-    assert buf.drain() == [1, 2]
-
-
-def test_watermark_releases_before_the_hold_once_every_source_has_passed() -> None:
-    buf: ReorderBuffer[str] = ReorderBuffer(hold=10.0, sources=2)
-    buf.add("a", event_time=1.0, key="a", now=0.0, source=0)
-    assert buf.release(now=0.0) == []  # source 1 not heard from: order not settled
-    buf.add("c", event_time=3.0, key="c", now=0.0, source=0)
-    buf.add("b", event_time=2.0, key="b", now=0.0, source=1)
-    assert buf.watermark() == 2.0
-    assert buf.release(now=0.0) == ["a", "b"]  # "c" may still be preceded from source 1
-    buf.add("d", event_time=4.0, key="d", now=0.0, source=1)
-    assert buf.release(now=0.0) == ["c"]
-    assert buf.release(now=10.0) == ["d"]  # the hold still bounds the wait
-
-
-def test_without_sources_only_the_hold_releases() -> None:
-    buf: ReorderBuffer[str] = ReorderBuffer(hold=1.0)
-    buf.add("a", event_time=1.0, key="a", now=0.0, source=0)
-    assert buf.watermark() is None and buf.release(now=0.5) == []
+        buf.add(key, event_time=5.0, key=key, now=0.0, source=0)
+    assert buf.drain() == ["a", "m", "z"]
