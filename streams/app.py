@@ -50,7 +50,12 @@ def create_app(
         # Batch what a stage sends within 5 ms: far fewer produce requests under load.
         producer_linger=0.005,
         producer_max_request_size=settings.topic_max_message_bytes,
-        consumer_max_fetch_size=settings.topic_max_message_bytes,
+        # Backpressure: what a worker holds of its inputs is bounded by these two, not by
+        # the backlog. A fetch still returns at least one whole batch however large, so a
+        # 16 MiB article arrives with a 1 MiB fetch size (faust's default); and a stream
+        # buffers 256 messages, not 4096 (at up to 1 MiB each, per input partition).
+        consumer_max_fetch_size=1_048_576,
+        stream_buffer_maxsize=256,
         consumer_auto_offset_reset="earliest",
     )
 
@@ -79,6 +84,9 @@ def create_app(
             deadletters=deadletters,
             metrics=metrics,
             clock=clock,
+            delay=settings.debug_stage_delay_ms / 1000
+            if name == settings.debug_delay_stage
+            else 0.0,
         )
     watch_lag(
         app,

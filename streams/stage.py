@@ -6,6 +6,7 @@ Faust acks a message whose agent raised, so an uncaught error would drop it sile
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -132,8 +133,10 @@ def attach(
     deadletters: faust.TopicT,
     metrics: Metrics,
     clock: Callable[[], float],
+    delay: float = 0.0,
 ) -> None:
-    """Register the thin faust agent that moves messages through ``stage``."""
+    """Register the thin faust agent that moves messages through ``stage``; ``delay``
+    seconds of sleep after each message make it a slow stage (fault injection)."""
 
     async def agent(stream: faust.StreamT) -> None:
         async for event in stream.events():
@@ -157,5 +160,7 @@ def attach(
             finished = clock()
             metrics.processed.labels(stage.name).inc()
             metrics.stage_seconds.labels(stage.name).observe(finished - started)
+            if delay:
+                await asyncio.sleep(delay)
 
     app.agent(source, name=f"wirewatch.{stage.name}")(agent)

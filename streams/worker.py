@@ -4,18 +4,42 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 
 from faust import Worker
 
 from .app import create_app
 from .metrics import Metrics
-from .settings import Settings
+from .settings import Settings, SettingsError
 from .topics import ensure_topics
 
 log = logging.getLogger(__name__)
 
 
+class _Worker(Worker):
+    """faust's Worker; on SIGTERM/SIGINT the story stage drains its reorder buffer first."""
+
+    async def _stop_on_signal(self, sig: signal.Signals) -> None:  # mode.Worker's hook
+        drain = getattr(self.app, "wirewatch_drain", None)
+        if drain is not None:
+            await drain()
+        await super()._stop_on_signal(sig)
+
+
+def refuse_exactly_once(settings: Settings) -> None:
+    """exactly_once cannot work yet; say so rather than run without alerts."""
+    if settings.processing_guarantee == "exactly_once":
+        raise SettingsError(
+            "WIREWATCH_PROCESSING_GUARANTEE=exactly_once is not supported: faust puts the "
+            "alert stage's writes to the one-partition articles.matched into the transaction "
+            "of articles.matched itself, which commits only with the story stage's offsets, and "
+            "the story stage cannot read them before: no alert is ever raised (Tansu has no "
+            "transactions at all). Use at_least_once."
+        )
+
+
 def run_worker(settings: Settings, passthrough: bool = False) -> None:
+    refuse_exactly_once(settings)
     settings.data_dir.mkdir(parents=True, exist_ok=True)  # faust keeps table state under it
     asyncio.run(ensure_topics(settings))
     metrics = Metrics()
@@ -23,7 +47,7 @@ def run_worker(settings: Settings, passthrough: bool = False) -> None:
     log.warning("metrics on http://%s:%d/metrics", settings.metrics_host, port)
     app = create_app(settings, metrics=metrics, passthrough=passthrough)
     # faust's Worker handles SIGINT/SIGTERM: agents stop, offsets commit, the producer flushes.
-    worker = Worker(app, loglevel=settings.log_level, quiet=True)
+    worker = _Worker(app, loglevel=settings.log_level, quiet=True)
     # faust's terminal spinner sets the root logger to DEBUG so that it spins on every log
     # call: every debug line of aiokafka and faust gets formatted (~9% of the CPU) and the
     # log fills with terminal escapes. We have no terminal to spin on.

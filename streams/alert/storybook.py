@@ -3,6 +3,12 @@
 The worker passes changelogged faust Tables as the mappings; tests pass dicts. One call per
 article, in event-time order, returns the alert messages to publish (new alerts, updates
 and spike alerts); matches that change nothing are counted in ``suppressed``.
+
+At-least-once delivery hands the stage an article again after a crash, and the tables
+may already hold its effect: their changelogs run ahead of the committed input offset.
+So each article's outcome is kept in ``processed``: a repeat returns the same alert
+messages again (a repeat of an id and version, which at-least-once allows) and leaves
+stories, alert state and spike counts as they are.
 """
 
 from __future__ import annotations
@@ -29,9 +35,21 @@ class StoryBook:
     params: StoryParams = field(default_factory=StoryParams)
     suppression_window: float = 24 * 3600.0
     on_suppressed: Callable[[str], None] | None = None
+    processed: Mapping_ = field(default_factory=dict)  # article id -> its alerts
 
     def process(self, matched: dict[str, Any], now: float) -> list[dict[str, Any]]:
         article = matched["article"]
+        done = self.processed.get(article["id"])
+        if done is not None:  # delivered again (a restart): same messages, same state
+            return [dict(alert) for alert in done["alerts"]]
+        out = self._process(matched, article, now)
+        # Written last: the other tables' changelog records are queued before it.
+        self.processed[article["id"]] = {"at": article["ingested_at"], "alerts": out}
+        return out
+
+    def _process(
+        self, matched: dict[str, Any], article: dict[str, Any], now: float
+    ) -> list[dict[str, Any]]:
         signature = tuple(matched["signature"]) if matched.get("signature") else None
         out: list[dict[str, Any]] = []
         article_story: str | None = None
@@ -90,6 +108,41 @@ class StoryBook:
                 if spike is not None:
                     out.append(build_spike_alert(spike, article, now))
         return out
+
+    def expire(self, now: float) -> int:
+        """Forget, by event time, what can no longer matter; return how many entries went.
+
+        Stories close after the story window. An alert's state goes only once its story
+        could not reopen either, so an expired state never hands out an old alert id again.
+        """
+        keep_alerts = max(self.params.window, self.suppression_window)
+        gone_stories = [
+            k for k, v in list(self.stories.items()) if now - v["last_at"] > self.params.window
+        ]
+        gone = {
+            "stories": gone_stories,
+            "alerts": [k for k, v in list(self.alerts.items()) if now - v["last_at"] > keep_alerts],
+            "processed": [
+                k for k, v in list(self.processed.items()) if now - v["at"] > self.params.window
+            ],
+        }
+        for key in gone["stories"]:
+            del self.stories[key]
+        for key in gone["alerts"]:
+            del self.alerts[key]
+        for key in gone["processed"]:
+            del self.processed[key]
+        dead = set(gone_stories)
+        pruned = 0
+        for key, ids in list(self.index.items()):
+            alive = [i for i in ids if i not in dead and i in self.stories]
+            if len(alive) != len(ids):
+                pruned += 1
+                if alive:
+                    self.index[key] = alive
+                else:
+                    del self.index[key]
+        return sum(len(v) for v in gone.values()) + pruned
 
     def open_stories(self, now_event_time: float) -> int:
         return sum(

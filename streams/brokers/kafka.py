@@ -106,7 +106,11 @@ class KafkaBroker(BrokerProcess):
             return  # a restart keeps its log and its ports
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self.properties_path.write_text(self._properties(data))
-        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        # Kafka's own Uuid.randomUuid() never starts with '-': the storage tool's
+        # argument parser takes such an id for an option (1 start in 64 failed).
+        cluster_id = "-"
+        while cluster_id.startswith("-"):
+            cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
         result = subprocess.run(
             self._java(
                 "kafka.tools.StorageTool",

@@ -27,8 +27,11 @@ _PUNCT = bytes(c for c in range(128) if not chr(c).isalnum() and chr(c) not in "
 
 @lru_cache(maxsize=1)
 def _invisible() -> re.Pattern[str]:
-    """Every control (Cc, but tab and newline) and format (Cf) character in the BMP."""
-    chars = (chr(c) for c in range(0x10000) if c not in (9, 10))
+    """Every control (Cc, but tab and newline) and format (Cf) character: those of the
+    BMP and plane 1, and the tag characters of plane 14 (U+E0000-E0FFF), which can hide
+    text from a reader; no other plane has any."""
+    codes = [*range(0x20000), *range(0xE0000, 0xE1000)]
+    chars = (chr(c) for c in codes if c not in (9, 10))
     invisible = "".join(ch for ch in chars if unicodedata.category(ch) in ("Cc", "Cf"))
     return re.compile(f"[{re.escape(invisible)}]")
 
@@ -62,12 +65,14 @@ def is_boilerplate(line: str) -> bool:
 
 
 def _normalise(text: str) -> str:
+    # Entities first: escaped markup (&lt;script&gt;) must not come back as markup after
+    # the tags are gone.
+    if "&" in text:
+        text = html.unescape(text)
     if "<" in text:
         text = _SCRIPT.sub(" ", text)
         text = _BLOCK_TAG.sub("\n", text)
         text = _TAG.sub(" ", text)
-    if "&" in text:
-        text = html.unescape(text)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if text.isascii():
