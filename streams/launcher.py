@@ -63,7 +63,7 @@ class WorkerProcess:
         with contextlib.suppress(OSError):
             lines = [ln for ln in self.log_path.read_text(errors="replace").splitlines() if ln]
             if lines:
-                return lines[-1][-300:]
+                return lines[-1][:300]  # an error line starts with what matters
         return f"(no output; see {self.log_path})"
 
     def signal(self, sig: int) -> None:
