@@ -1,6 +1,6 @@
 """Follow a running pipeline from outside: which articles came through, which alerts it raised.
 
-An article has passed every stage when it is on ``articles.tagged`` (or dead-lettered) and the
+An article has passed every stage when it is on ``articles.matched`` (or dead-lettered) and the
 worker's consumer group has committed everything on ``articles.matched``, the last stage's
 input: the story stage has handled it and published its alerts.
 """
@@ -32,8 +32,10 @@ class PipelineWatch:
             max_partition_fetch_bytes=settings.topic_max_message_bytes,
         )
         self.admin = AIOKafkaAdminClient(**settings.kafka_client_params())
+        # An article is through once it is on articles.matched (the last stage's input) or
+        # dead-lettered; tagged is not enough: the alert stage may not have forwarded it yet.
         self.names = {
-            n: settings.topic(n) for n in (topics.ALERTS, topics.TAGGED, topics.DEADLETTER)
+            n: settings.topic(n) for n in (topics.ALERTS, topics.MATCHED, topics.DEADLETTER)
         }
         self.seen: set[str] = set()
         self.alerts: list[dict[str, Any]] = []
@@ -66,8 +68,9 @@ class PipelineWatch:
                     self.alerts.append(alert)
                     if on_alert is not None:
                         on_alert(alert)
-                elif tp.topic == self.names[topics.TAGGED]:
-                    self.seen.add(orjson.loads(m.value)["id"])
+                elif tp.topic == self.names[topics.MATCHED]:
+                    if m.key != b"__tick__":
+                        self.seen.add(orjson.loads(m.value)["article"]["id"])
                 elif m.key is not None:
                     self.seen.add(m.key.decode("utf-8", "replace"))
 
