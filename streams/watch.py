@@ -40,6 +40,9 @@ class PipelineWatch:
         self.seen: set[str] = set()
         self.alerts: list[dict[str, Any]] = []
         self._matched: list[TopicPartition] | None = None
+        # Offsets this watch has itself read on articles.matched: a broker's end offset can
+        # lag behind them (Tansu under load), the committed offset must still reach them.
+        self._matched_read: dict[TopicPartition, int] = {}
 
     async def start(self, from_beginning: bool = False) -> None:
         """Begin at the current end of each topic, so only what comes next is seen."""
@@ -69,6 +72,7 @@ class PipelineWatch:
                     if on_alert is not None:
                         on_alert(alert)
                 elif tp.topic == self.names[topics.MATCHED]:
+                    self._matched_read[tp] = max(self._matched_read.get(tp, 0), m.offset + 1)
                     if m.key != b"__tick__":
                         self.seen.add(orjson.loads(m.value)["article"]["id"])
                 elif m.key is not None:
@@ -81,6 +85,7 @@ class PipelineWatch:
             [described] = await self.admin.describe_topics([name])
             self._matched = [TopicPartition(name, p["partition"]) for p in described["partitions"]]
         ends = await self.consumer.end_offsets(self._matched)
+        ends = {tp: max(end, self._matched_read.get(tp, 0)) for tp, end in ends.items()}
         committed = await self.admin.list_consumer_group_offsets(
             self.settings.app_id, partitions=self._matched
         )
@@ -90,13 +95,19 @@ class PipelineWatch:
         )
 
     async def drain_alerts(self, on_alert: OnAlert | None = None) -> None:
-        """Read the alerts topic up to its current end."""
+        """Read the alerts topic up to its current end, then until a poll brings nothing
+        more: a broker may report an end offset that lags its last write."""
         alert_tps = [
             tp for tp in self.consumer.assignment() if tp.topic == self.names[topics.ALERTS]
         ]
         ends = await self.consumer.end_offsets(alert_tps)
         while await behind(self.consumer, ends):
             await self.poll(on_alert)
+        for _ in range(20):  # bounded: other articles may keep flowing
+            before = len(self.alerts), len(self.seen)
+            await self.poll(on_alert, timeout_ms=300)
+            if (len(self.alerts), len(self.seen)) == before:
+                return
 
     async def wait_for(
         self,
