@@ -19,24 +19,30 @@ from streams.tag.quantities import (
     HURT,
     NUMBER_WORDS,
     QTY,
+    START_CANDIDATE,
     STARTERS,
-    TOKEN,
     WORDS,
 )
 
+# A pattern with the words one of which the (lower-cased) sentence must contain for it to
+# match: a substring test skips most regex searches.
+Cued = tuple[tuple[str, ...], re.Pattern[str]]
+_DEATH_WORDS = ("killed", "dead", "died", "lives", "perished", "slain", "massacred")
+_HURT_WORDS = ("wounded", "injured", "hurt")
 
-def _patterns(after_verb: str, before_verb: str) -> tuple[re.Pattern[str], ...]:
+
+def _patterns(after_verb: str, needs: tuple[str, ...]) -> tuple[Cued, ...]:
     return (
         # "killing at least two civilians"
-        re.compile(rf"\b(?:{after_verb})['\"]?\s+{QTY}", re.IGNORECASE),
+        (needs, re.compile(rf"\b(?:{after_verb})['\"]?\s+{QTY}", re.IGNORECASE)),
     )
 
 
-def _anchored(before_verb: str) -> tuple[re.Pattern[str], ...]:
+def _anchored(before_verb: str, needs: tuple[str, ...]) -> tuple[Cued, ...]:
     """Patterns that open with the quantity: tried only where a quantity starts (a regex
     that opens with a long alternation costs 80 us per sentence when searched)."""
     return tuple(
-        re.compile(p, re.IGNORECASE)
+        (needs, re.compile(p, re.IGNORECASE))
         for p in (
             rf"{QTY}{GAP}{before_verb}",  # "over 30 soldiers reportedly lost their lives"
             rf"{QTY}\s+{before_verb}",  # "12 dead"
@@ -45,24 +51,39 @@ def _anchored(before_verb: str) -> tuple[re.Pattern[str], ...]:
 
 
 _KILLED = (
-    *_patterns(r"killing|killed|kills|kill|executed|executing|massacred|slaughtered", DEATH),
-    re.compile(
-        rf"\b(?:death toll|toll)\b(?:\s+\w+){{0,3}}?\s+"
-        rf"(?:to|at|of|exceeded|reached|surpassed|passed|stood at|climbed to){{1}}\s+{QTY}",
-        re.I,
+    *_patterns(
+        r"killing|killed|kills|kill|executed|executing|massacred|slaughtered",
+        ("kill", "execut", "massacred", "slaughtered"),
     ),
-    re.compile(rf"\b(?:deaths?|bodies) of\s+{QTY}", re.IGNORECASE),
+    (
+        ("toll",),
+        re.compile(
+            rf"\b(?:death toll|toll)\b(?:\s+\w+){{0,3}}?\s+"
+            rf"(?:to|at|of|exceeded|reached|surpassed|passed|stood at|climbed to){{1}}\s+{QTY}",
+            re.I,
+        ),
+    ),
+    (("death", "bodies"), re.compile(rf"\b(?:deaths?|bodies) of\s+{QTY}", re.IGNORECASE)),
     # "claimed the lives of 16", "claims 16 lives"
-    re.compile(rf"\bclaim(?:s|ed|ing)?\s+(?:the\s+lives\s+of\s+)?{QTY}", re.IGNORECASE),
+    (
+        ("claim",),
+        re.compile(rf"\bclaim(?:s|ed|ing)?\s+(?:the\s+lives\s+of\s+)?{QTY}", re.IGNORECASE),
+    ),
 )
 _KILLED_AT = (
-    *_anchored(DEATH),
-    re.compile(rf"{QTY}\s+(?:deaths|fatalities|bodies)\b", re.IGNORECASE),
+    *_anchored(DEATH, _DEATH_WORDS),
+    (
+        ("deaths", "fatalities", "bodies"),
+        re.compile(rf"{QTY}\s+(?:deaths|fatalities|bodies)\b", re.IGNORECASE),
+    ),
 )
-_WOUNDED = _patterns(r"wounding|injuring|wounded|injured|injures|wounds", HURT)
+_WOUNDED = _patterns(r"wounding|injuring|wounded|injured|injures|wounds", ("wound", "injur"))
 _WOUNDED_AT = (
-    *_anchored(HURT),
-    re.compile(rf"{QTY}\s+(?:injuries|casualties were injuries)\b", re.IGNORECASE),
+    *_anchored(HURT, _HURT_WORDS),
+    (
+        ("injuries",),
+        re.compile(rf"{QTY}\s+(?:injuries|casualties were injuries)\b", re.IGNORECASE),
+    ),
 )
 # A figure one side gives about the other's losses. "Claims" by witnesses, relatives or
 # officials about victims, and claims of responsibility, are not such claims.
@@ -76,6 +97,8 @@ _VICTIM_SIDE = re.compile(
     r"hospital|rights groups?|monitor|testimon(?:y|ies))\b",
     re.IGNORECASE,
 )
+_CLAIM_NEEDS = ("killed", "eliminated", "neutrali", "destroyed")
+_CLAIM_WORD_NEEDS = ("claim", "boast", "tout")
 _CLAIM = (
     # A party reporting what its own side did to the enemy: "the army said its troops killed".
     re.compile(
@@ -120,13 +143,22 @@ def _value(word: str) -> int | None:
 
 
 def _starts(sentence: str) -> list[int]:
-    """Offsets where a quantity may start."""
+    """Offsets where a quantity may start: of each word (``TOKEN``, with its opening
+    quote) that begins with a digit or is a starter."""
     out = []
-    for m in TOKEN.finditer(sentence):
-        word = m.group().lstrip("'\"").lower()
+    for m in START_CANDIDATE.finditer(sentence):
+        word = m.group().lower()
         if word[:1].isdigit() or word in STARTERS:
-            out.append(m.start())
+            at = m.start()
+            out.append(at - 1 if at and sentence[at - 1] in "'\"" else at)
     return out
+
+
+def _plain(sentence: str) -> bool:
+    """True when a substring test on ``sentence.lower()`` may stand in for a case-blind
+    regex: not so with "ı" or "ſ" (IGNORECASE matches them to "i" and "s", lower() keeps
+    them) or "İ" (lower() makes two characters of it)."""
+    return sentence.isascii() or not any(c in sentence for c in "İıſ")
 
 
 _SUBSET = (
@@ -140,13 +172,26 @@ _SUBSET = (
 
 
 def _lowest(
-    patterns: tuple[re.Pattern[str], ...],
-    anchored: tuple[re.Pattern[str], ...],
+    patterns: tuple[Cued, ...],
+    anchored: tuple[Cued, ...],
     sentence: str,
     starts: list[int],
+    low: str | None,
 ) -> int | None:
-    matches = [m for pattern in patterns for m in pattern.finditer(sentence)]
-    matches += [m for pattern in anchored for at in starts if (m := pattern.match(sentence, at))]
+    """``low``: the lower-cased sentence when ``_plain``, else None (every pattern runs)."""
+    matches = [
+        m
+        for needs, pattern in patterns
+        if low is None or any(w in low for w in needs)
+        for m in pattern.finditer(sentence)
+    ]
+    matches += [
+        m
+        for needs, pattern in anchored
+        if low is None or any(w in low for w in needs)
+        for at in starts
+        if (m := pattern.match(sentence, at))
+    ]
     # "15 people, including two children, were killed": the part is not the toll.
     figures = [
         v
@@ -164,8 +209,13 @@ def is_cumulative(sentence: str) -> bool:
 
 def is_claim(sentence: str) -> bool:
     """True when the sentence reports a party's own claim of kills."""
-    if any(p.search(sentence) for p in _CLAIM):
+    low = sentence.lower() if _plain(sentence) else None
+    if (low is None or any(w in low for w in _CLAIM_NEEDS)) and any(
+        p.search(sentence) for p in _CLAIM
+    ):
         return True
+    if low is not None and not any(w in low for w in _CLAIM_WORD_NEEDS):
+        return False
     return _CLAIM_WORD.search(sentence) is not None and not _VICTIM_SIDE.search(sentence)
 
 
@@ -177,7 +227,8 @@ def extract_casualties(sentence: str) -> Casualties:
     if not DIGIT.search(sentence) and not any(w in low for w in NUMBER_WORDS):
         return Casualties()
     starts = _starts(sentence)
-    killed = _lowest(_KILLED, _KILLED_AT, sentence, starts)
-    wounded = _lowest(_WOUNDED, _WOUNDED_AT, sentence, starts)
+    plain_low = low if _plain(sentence) else None
+    killed = _lowest(_KILLED, _KILLED_AT, sentence, starts, plain_low)
+    wounded = _lowest(_WOUNDED, _WOUNDED_AT, sentence, starts, plain_low)
     claimed = (killed is not None or wounded is not None) and is_claim(sentence)
     return Casualties(killed, wounded, claimed)

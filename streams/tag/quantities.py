@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 WORDS = {
     "one": 1,
@@ -73,9 +74,33 @@ WORDS.update(
     }
 )
 VAGUE = ("several", "many", "numerous", "some", "a few", "few", "a number")
-NUMBER = r"\d{1,3}(?:,\d{3})+|\d+|" + "|".join(
-    sorted((re.escape(w) for w in (*WORDS, *VAGUE)), key=len, reverse=True)
-)
+
+
+def _trie(words: list[str]) -> str:
+    """A regex matching any of ``words``, longest first, written as a trie ("t(?:en|wo)").
+
+    Same matches, in the same order, as the alternation of the words sorted longest first
+    (the words that match at one place are prefixes of each other), but sre walks one
+    branch instead of trying 200 words at every place (a search runs ~10x faster).
+    """
+    root: dict[str, dict[str, Any]] = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else f"(?:{'|'.join(alts)})"
+        return f"(?:{body})?" if "" in node else body  # greedy: the longer word first
+
+    return emit(root)
+
+
+NUMBER = r"\d{1,3}(?:,\d{3})+|\d+|" + _trie([*WORDS, *VAGUE])
 QUALIFIER = (
     r"(?:at least|more than|over|nearly|almost|around|about|some|up to|as many as|roughly|"
     r"approximately|an estimated|upwards of|fewer than|less than)"
@@ -98,6 +123,12 @@ TOKEN = re.compile(r"['\"]?[\w-]+")
 # First words of a bare quantity (the qualifier before it is optional in QTY, so patterns
 # anchored at the number itself still match "at least 30").
 STARTERS = frozenset(w.split()[0] for w in (*WORDS, *VAGUE))
+# The words (runs of [\w-], as TOKEN cuts them) that may be such a first word: those opening
+# with a digit or a non-ASCII letter, and the starters in any case. One C scan keeps the
+# Python test per word for these few instead of every word of the sentence.
+START_CANDIDATE = re.compile(
+    rf"(?<![\w-])(?:[^\W_A-Za-z][\w-]*|(?i:{_trie(sorted(STARTERS))})(?![\w-]))"
+)
 
 
 # Substring tests on the lower-cased sentence (C-speed, unlike a regex alternation).

@@ -46,3 +46,23 @@ def test_acled_conventions(
 def test_conflicting_figures_take_the_lowest() -> None:
     sentence = "Officials said 8 were killed, while locals said 20 people were killed."
     assert extract_casualties(sentence).killed == 8
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "“Many men fought,” he said; 'dozens' and \"Twenty-three\" were killed.",
+        "At least 1,200 (some 30) x-5 _5 ² twenty-threes a few İı ſeven KILLED",
+    ],
+)
+def test_quantity_starts_are_those_of_whole_words(sentence: str) -> None:
+    # The C pre-scan must keep exactly the words the plain per-word test keeps.
+    from streams.tag.casualties import _starts
+    from streams.tag.quantities import STARTERS, TOKEN
+
+    expected = [
+        m.start()
+        for m in TOKEN.finditer(sentence)
+        if (w := m.group().lstrip("'\"").lower())[:1].isdigit() or w in STARTERS
+    ]
+    assert _starts(sentence) == expected
