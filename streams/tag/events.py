@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from streams.tag import geo
-from streams.tag.casualties import extract_casualties, is_cumulative
-from streams.text.clean import sentence_spans
+from streams.tag.casualties import Casualties, extract_casualties, is_cumulative
+from streams.text.clean import tail_spans
 
 if TYPE_CHECKING:
     from streams.tag.tagger import Mention
@@ -29,6 +30,10 @@ def _primary_index(events: list[dict[str, Any]], primary_type: str | None) -> in
     if primary_type is None:
         return 0 if events else None
     return next((i for i, e in enumerate(events) if e.get("event_type") == primary_type), None)
+
+
+# The keys of ``_place``, in its order.
+_PLACE_KEYS = ("location", "location_id", "country_code", "admin1", "lat", "lon", "geo_precision")
 
 
 def _place(m: Mention | None, code: str | None) -> dict[str, Any]:
@@ -80,15 +85,28 @@ def enrich_events(
     events: list[dict[str, Any]],
     primary_type: str | None,
     countries: list[str],
+    figures_of: Callable[[str], Casualties] = extract_casualties,
 ) -> tuple[list[dict[str, Any]], int | None, dict[str, Any] | None]:
-    """Events with place and figures; the primary event's index; the primary location."""
+    """Events with place and figures; the primary event's index; the primary location.
+
+    ``figures_of``: the casualty extractor (the tagger passes one that remembers, as
+    ``primary_figures`` reads the same sentences again)."""
     primary = _primary_index(events, primary_type)
     main = countries[0] if countries else None
     enriched: list[dict[str, Any]] = []
+    starts = [m.start for m in mentions]
+    # Mentions come in text order: an event's are then one slice, found by bisection.
+    ordered = starts == sorted(starts)
     for i, event in enumerate(events):
         evidence = str(event.get("evidence", ""))
         at = text.find(evidence) if evidence else -1
-        inside = [m for m in mentions if at >= 0 and at <= m.start < at + len(evidence)]
+        if at < 0:
+            inside: Sequence[Mention] = []
+        elif ordered:
+            lo = bisect_left(starts, at)
+            inside = mentions[lo : bisect_left(starts, at + len(evidence), lo)]
+        else:
+            inside = [m for m in mentions if at <= m.start < at + len(evidence)]
         place, code = _where(inside)
         if place is not None or code is not None:
             where = _place(place, code)
@@ -97,10 +115,10 @@ def enrich_events(
             where = _place(_main_place(mentions, main), main)
         elif enriched:
             # "The bus was then targeted again": a bare sentence continues the last event.
-            where = {k: enriched[-1][k] for k in _place(None, None)}
+            where = {k: enriched[-1][k] for k in _PLACE_KEYS}
         else:
             where = _place(None, main)
-        figures = extract_casualties(evidence)
+        figures = figures_of(evidence)
         out = dict(event)
         out["killed"] = None if figures.claimed else figures.killed
         out["wounded"] = None if figures.claimed else figures.wounded
@@ -110,7 +128,7 @@ def enrich_events(
         enriched.append(out)
     location = None
     if primary is not None and enriched[primary]["location"] is not None:
-        location = {k: enriched[primary][k] for k in _place(None, None)}
+        location = {k: enriched[primary][k] for k in _PLACE_KEYS}
     else:
         best = _main_place(mentions, main)
         if best is not None:
@@ -121,7 +139,12 @@ def enrich_events(
 
 
 def primary_figures(
-    text: str, title: str, body: str, events: list[dict[str, Any]], primary: int | None
+    text: str,
+    title: str,
+    body: str,
+    events: list[dict[str, Any]],
+    primary: int | None,
+    figures_of: Callable[[str], Casualties] = extract_casualties,
 ) -> tuple[int | None, int | None]:
     """Killed and wounded in the primary event (ACLED: lowest credible, claims apart).
 
@@ -141,14 +164,14 @@ def primary_figures(
         if i != primary and e.get("event_type") != head.get("event_type")
     }
     sentences = [title] if title else []
-    body_sentences = [body[a:b] for a, b in sentence_spans(body)]
+    body_sentences = [body[a:b] for a, b in tail_spans(text, body)]
     sentences += body_sentences[:_LEAD_SENTENCES]
     if head.get("event_type") in _VIOLENT:
         sentences += body_sentences[_LEAD_SENTENCES:]
     for sentence in sentences:
         if killed is not None:  # the toll is found; later sentences tell other things
             break
-        figures = extract_casualties(sentence)  # cheap when there is no figure: test it first
+        figures = figures_of(sentence)  # cheap when there is no figure: test it first
         if (figures.killed is None and figures.wounded is None) or figures.claimed:
             continue
         if sentence in others or is_cumulative(sentence) or _BACKGROUND.search(sentence):

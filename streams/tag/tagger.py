@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from streams.tag import geo
+from streams.tag.casualties import extract_casualties
 from streams.tag.events import enrich_events, primary_figures
 from streams.tag.gazetteer import Gazetteer, Match, load_gazetteer
 from streams.tag.kb import load_kb
@@ -259,11 +261,13 @@ def tag(
     # With no country named, people, groups and places still hint where the story is.
     hints = [m.record.country_code for m in mentions if m.record and m.record.country_code]
     main = countries[:1] or [c for c in hints if c][:1]
-    enriched, primary, place = enrich_events(text, mentions, events, primary_type, main)
+    # Event sentences are read for figures twice (per event, then for the article's toll).
+    figures_of = lru_cache(maxsize=None)(extract_casualties)
+    enriched, primary, place = enrich_events(text, mentions, events, primary_type, main, figures_of)
     primary_country = (place or {}).get("country_code") or (main[0] if main else None)
     entities = _entities(mentions, text, title_end, main[0] if main else None)
     _successors(entities, countries, published_at)
-    killed, wounded = primary_figures(text, title, body, enriched, primary)
+    killed, wounded = primary_figures(text, title, body, enriched, primary, figures_of)
     return Tagging(
         entities=entities,
         countries=countries,

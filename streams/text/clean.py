@@ -153,6 +153,7 @@ _OPENERS = frozenset((
 # digit, or at a line break. One cheap pattern finds the candidates over the whole text (a
 # pattern with the look-ahead in it costs five times more), then a few checks per candidate.
 _CANDIDATE = re.compile(r"[.!?\n][.!?]*['\")\]]*[ \t]*")
+_SWALLOWED = ".!?'\")] \t"  # what a candidate takes after its first character
 _ACRONYM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]$")  # U.S / U.N / e.g
 
 
@@ -177,6 +178,13 @@ def _opens_sentence(text: str, at: int) -> bool:
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of each sentence in ``text``, surrounding blanks excluded."""
+    return list(_spans(text))
+
+
+# The classifier and the tagger split the same article text one after the other: keep the
+# last two results (a memo of the article at hand, not a store of past ones).
+@lru_cache(maxsize=2)
+def _spans(text: str) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _CANDIDATE.finditer(text):
@@ -189,7 +197,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         _add(text, start, end, spans)
         start = end
     _add(text, start, len(text), spans)
-    return spans
+    return tuple(spans)
 
 
 def _add(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
@@ -199,6 +207,26 @@ def _add(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
         end -= 1
     if end > start:
         spans.append((start, end))
+
+
+def tail_spans(text: str, tail: str) -> list[tuple[int, int]]:
+    """``sentence_spans(tail)``, taken from the split of ``text`` when ``tail`` ends it
+    after a line break (the body after the title): one split serves both."""
+    at = len(text) - len(tail)
+    # A line break always ends a sentence and nothing before it reaches past it, so the
+    # text's split resumes at ``at`` as a split of ``tail`` alone would, unless the break
+    # would swallow what opens ``tail`` (closing marks, blanks), or a period comes before
+    # any blank (_no_break then reads the token back to the start of its text).
+    dot = tail.find(".")
+    if (
+        at > 0
+        and text[at - 1] == "\n"
+        and tail[:1] not in _SWALLOWED
+        and (dot < 0 or tail.find(" ", 0, dot) >= 0 or tail.find("\n", 0, dot) >= 0)
+        and text.endswith(tail)
+    ):
+        return [(a - at, b - at) for a, b in _spans(text) if a >= at]
+    return list(_spans(tail))
 
 
 def split_sentences(text: str) -> list[str]:

@@ -57,3 +57,13 @@ def test_split_sentences_keeps_closing_quotes() -> None:
         "'A great victory for Putin.'",
         "'He is a rogue,' he added.",
     ]
+
+
+def test_tail_spans_match_a_split_of_the_tail_alone() -> None:
+    from streams.text.clean import sentence_spans, tail_spans
+
+    title = "Rebels attack Kidal. Dozens flee"
+    for body in ("Mr. Smith left. He said so.", "'Quoted.' Then more.", " padded.", "", "\nx. Y"):
+        for text in (f"{title}\n\n{body}", f"{title} {body}", body, f"x{body}"):
+            if text.endswith(body):
+                assert tail_spans(text, body) == sentence_spans(body), (text, body)
