@@ -59,22 +59,31 @@ def find_names(
     person or organisation cuts a span; a country or place may sit inside an organisation's
     name ("Rwanda Meteorology Agency") but not inside a person's."""
     judge = Judge(text, titles)
-    lex = judge.lex
-    # Which linked mention owns each character: one list, filled once, so each word's test
-    # is a slice instead of a scan of every mention. People and organisations win.
-    owner: list[str | None] = [None] * (len(text) + 1)
-    for a, b, kind in sorted(taken, key=lambda t: t[2] in ("person", "organization")):
-        owner[a:b] = [kind] * (b - a)
+    non_name = judge.lex.non_name
+    # Which linked mention owns each character, as a byte per character (0: none, else an
+    # index into ``kinds``), filled once, so each word's test is a slice instead of a scan
+    # of every mention. People and organisations win.
+    kinds: list[str | None] = [None]
+    paint: dict[str | None, bytes] = {None: b"\0"}
+    owner = bytearray(len(text) + 1)
+    for people in (False, True):  # people and organisations paint last
+        for a, b, kind in taken:
+            if (kind in ("person", "organization")) is people:
+                if kind not in paint:
+                    paint[kind] = bytes((len(kinds),))
+                    kinds.append(kind)
+                owner[a:b] = paint[kind] * (b - a)
     found: list[Name] = []
-    linked_end = {a: b for a, b, _ in taken}
+    linked_end = {a: b for a, b, _ in taken}.get
     for match in _SPAN.finditer(text, _title_case_end(text)):
         start, end = match.span()
+        # The commonest verdicts first: most spans are a linked name ("Mali's").
+        if linked_end(start, -1) >= end - 2 or end - start < 3:
+            continue
         group = match.group()
-        if end - start < 3 or group in lex.non_name:
+        if group in non_name:
             continue
         if start and (text[start - 1].isalnum() or text[start - 1] in "'’-"):
-            continue
-        if linked_end.get(start, -1) >= end - 2:  # the span is one linked name ("Mali's")
             continue
         if " " not in group and not judge.place_context(start, end):
             continue  # one word alone is a name only as a place ("the village of Mbuhi")
@@ -82,7 +91,8 @@ def find_names(
         word, at = words[-1]
         if "'" in word or "’" in word or "-" in word:
             words[-1] = (POSSESSIVE.sub("", word), at)
-        marks = [next(filter(None, owner[at : at + len(word)]), None) for word, at in words]
+        # A word's owner is that of its first owned character.
+        marks = [kinds[(owner[at : at + len(w)].lstrip(b"\0") or b"\0")[0]] for w, at in words]
         if all(marks):
             continue
         segment: list[tuple[str, int]] = []
