@@ -104,19 +104,24 @@ class Gazetteer:
 
     def find(self, text: str) -> list[Match]:
         padded = f" {name_form(text)} "
-        hits = []
         # The key " Kidal " ends at the space after the name: the name ends one before, and
-        # the leading pad shifts every offset by one more.
-        for last, (length, bucket) in self._automaton.iter(padded):
-            hits.append((last - length - 1, last - 1, bucket))
-        hits.sort(key=lambda h: (h[0], -h[1]))
+        # the leading pad shifts every offset by one more. (start, -end) sorts leftmost-
+        # longest first; no two hits share both, so the buckets are never compared.
+        hits = [
+            (last - length - 1, 1 - last, bucket)
+            for last, (length, bucket) in self._automaton.iter(padded)
+        ]
+        hits.sort()
         chosen: list[Match] = []
         edge = -1
-        for start, end, bucket in hits:
+        new = tuple.__new__  # a named tuple's own __new__ is a Python call: 3x slower
+        for start, neg_end, bucket in hits:
             if start >= edge:
+                edge = -neg_end
                 best = bucket[0]
-                chosen.append(Match(start, end, text[start:end], best.record, best.demonym, bucket))
-                edge = end
+                chosen.append(
+                    new(Match, (start, edge, text[start:edge], best.record, best.demonym, bucket))
+                )
         return chosen
 
 

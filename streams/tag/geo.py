@@ -30,8 +30,14 @@ def geo_precision(record: Record | None, text: str, start: int) -> int:
     if record is None or record.type != "location":
         return 3
     base = _PRECISION.get(record.kind or "town", 3)
-    if base == 1 and _NEAR.search(text[max(0, start - 45) : start]):
-        return 2
+    if base == 1:
+        before = text[max(0, start - 45) : start]
+        # A _NEAR match ends in a blank after "near", "outside", "of", "around", "to",
+        # "from" or "the" ("$" also matches before a final line break); no other letter
+        # matches these last ones case-blind, so the letter test spares most searches.
+        last = before[-2:-1] if before.endswith(" ") else before[-3:-2]
+        if last and last in "rRefFdDoOmM" and _NEAR.search(before):
+            return 2
     return base
 
 
