@@ -18,14 +18,22 @@ _TAG = re.compile(r"<[!/]?[A-Za-z][^<>]{0,500}>")
 # Runs of spaces; other blanks become spaces first. (A regex over every blank costs more
 # than the rest of cleaning, so plain string replacement does the common case.)
 _SPACES = re.compile(r"  +")
-_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# ASCII control characters but tab and newline, deleted with bytes.translate.
+_ASCII_CONTROL = bytes((*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F))
 # Typographic quotes become ASCII so every downstream pattern sees one spelling.
 _QUOTES = (("‘", "'"), ("’", "'"), ("‚", "'"), ("‛", "'"), ("“", '"'), ("”", '"'), ("„", '"'))
 # ASCII punctuation, deleted from line keys with bytes.translate (a C loop, unlike a regex).
 _PUNCT = bytes(c for c in range(128) if not chr(c).isalnum() and chr(c) not in " \t\n")
+# Line keys: ASCII lower-cased, tab and newline as spaces (as bytes.split() takes them).
+_KEY_BYTES = bytes(c | 0x20 if 65 <= c <= 90 else 32 if c in (9, 10) else c for c in range(256))
+# Every byte but those that open an astral character in UTF-8 (F0-F4).
+_NOT_ASTRAL_LEAD = bytes(c for c in range(256) if not 0xF0 <= c <= 0xF4)
 
 
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+def _has_astral(text: str) -> bool:
+    """True when ``text`` has a character beyond the BMP: two C passes over its UTF-8
+    bytes, where a regex class scan costs ~100 instructions a character."""
+    return bool(text.encode("utf-8", "surrogatepass").translate(None, _NOT_ASTRAL_LEAD))
 
 
 @lru_cache(maxsize=1)
@@ -83,7 +91,7 @@ def _normalise(text: str) -> str:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if text.isascii():
-        return _ASCII_CONTROL.sub("", text)
+        return text.encode("ascii").translate(None, _ASCII_CONTROL).decode("ascii")
     text = unicodedata.normalize("NFKC", text).replace("\u2028", "\n")
     for typographic, plain in _QUOTES:
         if typographic in text:
@@ -91,15 +99,19 @@ def _normalise(text: str) -> str:
     # Control and format characters (zero-width spaces, soft hyphens) carry no text.
     bmp, astral = _invisible()
     text = bmp.sub("", text)
-    return astral.sub("", text) if _ASTRAL.search(text) else text
+    return astral.sub("", text) if _has_astral(text) else text
 
 
 def line_key(line: str) -> str:
     """Case-, accent-, punctuation- and whitespace-insensitive form of a line."""
     if not line.isascii():
         line = unicodedata.normalize("NFKD", line)
-    data = line.lower().encode("ascii", "ignore").translate(None, _PUNCT)
-    return b" ".join(data.split()).decode("ascii")
+    # Lower-cased after the encoding, in the same C pass as the punctuation goes: no
+    # character left by NFKD lower-cases to ASCII, so this is line.lower() on what is kept.
+    data = line.encode("ascii", "ignore").translate(_KEY_BYTES, _PUNCT)
+    if b"  " in data or data[:1] == b" " or data[-1:] == b" ":  # else split() changes nothing
+        data = b" ".join(data.split())
+    return data.decode("ascii")
 
 
 def clean_lines(text: str) -> list[str]:
@@ -163,7 +175,7 @@ def _no_break(text: str, start: int, dot: int, following: int) -> bool:
     token = text[space + 1 : dot].lstrip("'\"([")
     if token.casefold() in _ABBREVIATIONS:
         return True
-    if _ACRONYM.fullmatch(token):
+    if "." in token and _ACRONYM.fullmatch(token):  # (the test spares most words the regex)
         gap = text.find(" ", following)
         next_word = text[following : gap if gap > 0 else len(text)].strip("'\"([")
         return next_word not in _OPENERS
