@@ -75,17 +75,17 @@ class CueIndex:
 
 
 def _near(text: str, hits: Sequence[Hit], cue: Cue) -> bool:
+    # The B phrases first: with none (the usual case) no A phrase need be looked at.
+    b_starts = [b_start for b_start, _, b_term in hits if b_term in cue.then]
+    if not b_starts:
+        return False
     spaces = cue.gap + 1  # N words between two phrases means N + 1 spaces
+    first = cue.first
     for _, a_end, a_term in hits:
-        if a_term not in cue.first:
-            continue
-        for b_start, _, b_term in hits:
-            if (
-                b_start >= a_end
-                and b_term in cue.then
-                and text.count(" ", a_end, b_start) <= spaces
-            ):
-                return True
+        if a_term in first:
+            for b_start in b_starts:
+                if b_start >= a_end and text.count(" ", a_end, b_start) <= spaces:
+                    return True
     return False
 
 

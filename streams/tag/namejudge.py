@@ -86,6 +86,13 @@ _LIST_CUE = re.compile(
     r"(?:villages|towns|localities|areas|communities|districts|neighbou?rhoods|camps) "
     r"(?:of|including|such as|like) $"
 )
+# How every _LIST_CUE match ends ("$" also matches before a final line break).
+_LIST_CUE_ENDS = tuple(f"{w} {nl}" for w in ("of", "including", "as", "like") for nl in ("", "\n"))
+
+
+def _list_cue(before: str) -> bool:
+    """``_LIST_CUE`` in ``before``, searched only when the ending allows it."""
+    return before.endswith(_LIST_CUE_ENDS) and _LIST_CUE.search(before) is not None
 
 
 @dataclass(frozen=True)
@@ -179,7 +186,7 @@ class Judge:
             before.endswith(self.place_before)
             or text.startswith(self.place_after, end)
             or before.endswith(" called ")
-            or _LIST_CUE.search(before) is not None
+            or _list_cue(before)
         )
 
     def is_first_name(self, word: str) -> bool:
@@ -199,7 +206,7 @@ class Judge:
             return "location", words
         if len(tokens) > 1 and f" {' '.join(tokens[1:])}".endswith(self.place_after):
             return "location", words  # "Bukkuyum Local Government Area", "Borno State"
-        if _LIST_CUE.search(before) or (len(tokens) <= 2 and before.endswith(" called ")):
+        if _list_cue(before) or (len(tokens) <= 2 and before.endswith(" called ")):
             return "location", words
         if not titled and self.lower_titles:
             titled = before.endswith(self.lower_titles)
