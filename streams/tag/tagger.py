@@ -132,6 +132,12 @@ def _datelines_titled(text: str) -> str:
     return out
 
 
+@lru_cache(maxsize=1)
+def _person_titles() -> frozenset[str]:
+    # One set for every article: the name finder's caches keyed by it then hash it once.
+    return frozenset(load_kb().person_titles)
+
+
 def _mentions(text: str, title_end: int) -> list[Mention]:
     gaz = load_gazetteer()
     matched = _datelines_titled(text)
@@ -158,7 +164,7 @@ def _mentions(text: str, title_end: int) -> list[Mention]:
         )
         for m in linked
     ]
-    titles = frozenset(load_kb().person_titles)
+    titles = _person_titles()
     taken = [(m.start, m.end, m.record.type) for m in everything]
     for name in find_names(text, taken, titles):
         precision = 2 if name.type == "location" else None

@@ -182,10 +182,8 @@ def _no_break(text: str, start: int, dot: int, following: int) -> bool:
     return len(token) == 1 and token.isupper()  # an initial: "John F. Kennedy"
 
 
-def _opens_sentence(text: str, at: int) -> bool:
-    if at < len(text) and text[at] in "'\"([":
-        at += 1
-    return at < len(text) and ("A" <= text[at] <= "Z" or "0" <= text[at] <= "9")
+# What opens a sentence: a capital or a digit, maybe after a quote or a bracket.
+_OPENS_SENTENCE = re.compile(r"['\"(\[]?[A-Z0-9]")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -199,12 +197,14 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 def _spans(text: str) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     start = 0
+    opens = _OPENS_SENTENCE.match
     for match in _CANDIDATE.finditer(text):
         cut, end = match.span()
-        if text[cut] != "\n":
-            if text[end - 1] not in " \t" or not _opens_sentence(text, end):
+        mark = text[cut]
+        if mark != "\n":
+            if text[end - 1] not in " \t" or not opens(text, end):
                 continue
-            if text[cut] == "." and _no_break(text, start, cut, end):
+            if mark == "." and _no_break(text, start, cut, end):
                 continue
         _add(text, start, end, spans)
         start = end
