@@ -180,18 +180,17 @@ def link(text: str, matches: Sequence[Match]) -> list[Match]:
     context = named_countries(matches)
     sport = _Sport(text)
     taken_starts = {m.start for m in matches}
+    given_names = load_lexicon().given_names
     out: list[Match] = []
     for m in matches:
-        if len(m.candidates) == 1 and not m.candidates[0].generic and m.record.curated:
-            if not (
-                m.text in load_lexicon().given_names and _surname_after(text, m.end, taken_starts)
-            ):
+        start, end, surface, record, _, candidates = m
+        if len(candidates) == 1 and not candidates[0].generic and record.curated:
+            if not (surface in given_names and _surname_after(text, end, taken_starts)):
                 out.append(m)
             continue
         entry = _choose(m, context, sport, text, taken_starts)
         if entry is not None:
             # m._replace(record=..., demonym=...), without its Python-level overhead
-            start, end, surface, _, _, candidates = m
             out.append(
                 tuple.__new__(Match, (start, end, surface, entry.record, entry.demonym, candidates))
             )

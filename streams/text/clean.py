@@ -182,8 +182,10 @@ def _no_break(text: str, start: int, dot: int, following: int) -> bool:
     return len(token) == 1 and token.isupper()  # an initial: "John F. Kennedy"
 
 
-# What opens a sentence: a capital or a digit, maybe after a quote or a bracket.
-_OPENS_SENTENCE = re.compile(r"['\"(\[]?[A-Z0-9]")
+def _opens_sentence(text: str, at: int) -> bool:
+    if at < len(text) and text[at] in "'\"([":
+        at += 1
+    return at < len(text) and ("A" <= text[at] <= "Z" or "0" <= text[at] <= "9")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -197,12 +199,10 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 def _spans(text: str) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     start = 0
-    opens = _OPENS_SENTENCE.match
-    for match in _CANDIDATE.finditer(text):
-        cut, end = match.span()
+    for cut, end in _candidates(text):
         mark = text[cut]
         if mark != "\n":
-            if text[end - 1] not in " \t" or not opens(text, end):
+            if text[end - 1] not in " \t" or not _opens_sentence(text, end):
                 continue
             if mark == "." and _no_break(text, start, cut, end):
                 continue
@@ -210,6 +210,33 @@ def _spans(text: str) -> tuple[tuple[int, int], ...]:
         start = end
     _add(text, start, len(text), spans)
     return tuple(spans)
+
+
+def _candidates(text: str) -> list[tuple[int, int]]:
+    """The (start, end) of each ``_CANDIDATE.finditer(text)`` match. sre scans for a class
+    at ~100 instructions a character; str.find jumps to each mark, and the rest of the
+    match (greedy, never backtracking) is a few character tests."""
+    marks = []
+    for ch in ".!?\n":
+        at = text.find(ch)
+        while at >= 0:
+            marks.append(at)
+            at = text.find(ch, at + 1)
+    marks.sort()
+    out = []
+    n, end = len(text), 0
+    for cut in marks:
+        if cut < end:  # taken by the match before
+            continue
+        end = cut + 1
+        while end < n and text[end] in ".!?":
+            end += 1
+        while end < n and text[end] in "'\")]":
+            end += 1
+        while end < n and text[end] in " \t":
+            end += 1
+        out.append((cut, end))
+    return out
 
 
 def _add(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
