@@ -133,6 +133,10 @@ class Casualties:
     claimed: bool = False
 
 
+# Most sentences have no figure: one shared (frozen) answer saves building one each time.
+_NO_FIGURES = Casualties()
+
+
 def _value(word: str) -> int | None:
     word = word.lower()
     if word[0].isdigit():
@@ -223,9 +227,9 @@ def extract_casualties(sentence: str) -> Casualties:
     """Killed and wounded in ``sentence`` (lowest credible figure), and whether claimed."""
     low = sentence.lower()
     if not any(w in low for w in DEATH_OR_INJURY):
-        return Casualties()
+        return _NO_FIGURES
     if not DIGIT.search(sentence) and not any(w in low for w in NUMBER_WORDS):
-        return Casualties()
+        return _NO_FIGURES
     starts = _starts(sentence)
     plain_low = low if _plain(sentence) else None
     killed = _lowest(_KILLED, _KILLED_AT, sentence, starts, plain_low)
