@@ -99,8 +99,9 @@ def find_names(
         free: list[tuple[str, int]] = []
         for (word, at), mark in [*zip(words, marks, strict=True), (("", -1), "person")]:
             if mark in ("person", "organization"):
-                found.extend(_segment(judge, segment, free, taken))
-                segment, free = [], []
+                if segment:  # (an empty one yields nothing)
+                    found.extend(_segment(judge, segment, free, taken))
+                    segment, free = [], []
             else:
                 segment.append((word, at))
                 if mark is None:
