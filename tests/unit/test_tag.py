@@ -187,3 +187,10 @@ def test_issue_goals_for_the_mali_and_wagner_seeds() -> None:
     )
     named = {e["name"] for e in wagner["entities"]}
     assert {"Boulikessi", "Central African Republic"} <= named
+
+
+def test_place_keys_follow_the_place_record() -> None:
+    # enrich_events copies places by these keys: they must stay those of _place, in order.
+    from streams.tag.events import _PLACE_KEYS, _place
+
+    assert tuple(_place(None, None)) == _PLACE_KEYS
