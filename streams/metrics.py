@@ -42,6 +42,13 @@ class Metrics:
             namespace=ns,
             registry=r,
         )
+        self.redelivered = Counter(
+            "messages_redelivered",
+            "Messages a stage had handled already in this process, delivered again and skipped.",
+            ["stage"],
+            namespace=ns,
+            registry=r,
+        )
         self.stage_seconds = Histogram(
             "stage_duration_seconds",
             "Time a stage spends on one article.",

@@ -3,7 +3,7 @@
 Articles arrive from the alert stage on ``articles.matched``. Each is held briefly in a
 reorder buffer and released sorted by (ingested_at, id); small "tick" messages on the same
 topic release what is due when no article comes. Events are acked only once processed,
-so a crash re-delivers anything that was still held.
+and in offset order (streams/acks.py), so a crash re-delivers anything still held.
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from typing import Any
 import faust
 
 from .. import contracts, records
+from ..acks import InOrderAcks
 from ..metrics import Metrics
+from ..redelivery import RedeliveryGuard
 from ..reorder import ReorderBuffer
 from ..settings import Settings
 from ..spikes import load_spike_rules
@@ -56,9 +58,10 @@ def attach_story_stage(
         processed=table("processed-articles"),
     )
     idle = settings.story_idle_ms / 1000.0
-    buffer: ReorderBuffer[tuple[faust.EventT, dict[str, Any]]] = ReorderBuffer(
+    buffer: ReorderBuffer[tuple[int, faust.EventT, dict[str, Any]]] = ReorderBuffer(
         idle, sources=settings.partitions
     )
+    acks: InOrderAcks[faust.EventT] = InOrderAcks()
     latest = {"event_time": 0.0, "expired_at": 0.0}
     draining = asyncio.Event()  # the worker is about to stop: hold nothing back
 
@@ -71,8 +74,19 @@ def attach_story_stage(
 
     async def story(stream: faust.StreamT) -> None:
         manual = stream.noack()  # type: ignore[attr-defined]  # missing from StreamT
+
+        async def finish(ticket: int) -> None:
+            for ready in acks.done(ticket):
+                await manual.ack(ready)
+
+        guard = RedeliveryGuard()
         async for event in manual.events():
             msg = event.message
+            ticket = acks.add(event)
+            if guard.is_repeat(msg.topic, msg.partition, msg.offset):
+                metrics.redelivered.labels("story").inc()
+                await finish(ticket)  # in turn: its first delivery may still be held
+                continue
             if msg.key != TICK_KEY:
                 metrics.received.labels("story").inc()
                 started = clock()
@@ -83,19 +97,19 @@ def attach_story_stage(
                 except records.Rejected as rejected:
                     letter = letter_for("story", rejected.reason, rejected.error, msg, started)
                     await send_dead_letter(deadletters, metrics, letter, msg.key)
-                    await manual.ack(event)
+                    await finish(ticket)
                     continue
                 article = matched["article"]
                 latest["event_time"] = max(latest["event_time"], article["ingested_at"])
                 buffer.add(
-                    (event, matched),
+                    (ticket, event, matched),
                     event_time=article["ingested_at"],
                     key=article["id"],
                     now=monotonic(),
                     source=matched.get("source_partition", 0),
                 )
             due = buffer.drain() if draining.is_set() else buffer.release(monotonic())
-            for held, matched in due:
+            for held_ticket, held, matched in due:
                 started = clock()
                 try:
                     alerts = [] if passthrough else book.process(matched, started)
@@ -104,7 +118,7 @@ def attach_story_stage(
                     error = f"{type(exc).__name__}: {exc}"
                     letter = letter_for("story", "processing_error", error, held.message, clock())
                     await send_dead_letter(deadletters, metrics, letter, held.message.key)
-                    await manual.ack(held)
+                    await finish(held_ticket)
                     continue
                 for alert in alerts:
                     await publish(alert)
@@ -130,9 +144,9 @@ def attach_story_stage(
                             }
                         ),
                     )
-                await manual.ack(held)
+                await finish(held_ticket)
             if msg.key == TICK_KEY:
-                await manual.ack(event)
+                await finish(ticket)
 
     app.agent(source, name="wirewatch.story")(story)
 
