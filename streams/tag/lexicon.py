@@ -19,6 +19,8 @@ class Lexicon:
     place_before: tuple[str, ...]
     place_after: tuple[str, ...]
     non_name: frozenset[str]
+    seats: frozenset[str]  # "the White House": a government, or at the White House a place
+    generic_modified: frozenset[str]  # "military zone": the generic word is an adjective
 
 
 @lru_cache(maxsize=1)
@@ -35,4 +37,6 @@ def load_lexicon() -> Lexicon:
         place_before=tuple(data["place_before"]),
         place_after=tuple(data["place_after"]),
         non_name=frozenset(data["non_name"]),
+        generic_modified=frozenset(data["generic_modified"]),
+        seats=frozenset(data["seats"]),
     )

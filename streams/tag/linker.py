@@ -101,11 +101,16 @@ class _Sport:
 
 
 def _choose(
-    m: Match, context: dict[str, float], sport: _Sport, text: str, taken_starts: set[int]
+    m: Match,
+    context: dict[str, float],
+    sport: _Sport,
+    text: str,
+    taken_starts: set[int],
+    before: str | None,
 ) -> Entry | None:
     lex = load_lexicon()
     if m.candidates[0].generic and m.candidates[-1].generic:
-        return _generic(m.candidates, context, text, m.end)
+        return _generic(m.candidates, context, text, m.end, before)
     candidates = list(m.candidates)
     own = m.record.country_code if len(candidates) == 1 else None
     if m.text in lex.given_names and _surname_after(text, m.end, taken_starts):
@@ -160,19 +165,45 @@ _BY_CODE: dict[int, tuple[tuple[Entry, ...], dict[str, Entry]]] = {}
 
 
 def _generic(
-    bucket: tuple[Entry, ...], context: dict[str, float], text: str, end: int
+    bucket: tuple[Entry, ...],
+    context: dict[str, float],
+    text: str,
+    end: int,
+    before: str | None = None,
 ) -> Entry | None:
-    """ "the army": the army of the country the article names most, if it names one."""
+    """ "the army": the army of the country named right before it ("the US military"),
+    else of the country the article names most, if it names one."""
     after = text[end : end + 9].removeprefix(" of ").removeprefix("the ")
     if len(after) < 9 and after[:1].isupper():
         return None  # "Congress of the PKK": another body
+    if _modifies_noun(text, end):
+        return None  # "a military zone"
     # Buckets live as long as the gazetteer: index each by country once.
     cached = _BY_CODE.get(id(bucket))
     if cached is None or cached[0] is not bucket:
         cached = _BY_CODE[id(bucket)] = (bucket, {e.record.country_code or "": e for e in bucket})
     by_code = cached[1]
+    if before is not None and before in by_code:
+        return by_code[before]
     named = [(v, c) for c, v in context.items() if v >= 1.0 and c in by_code]
     return by_code[max(named)[1]] if named else None
+
+
+def _modifies_noun(text: str, end: int) -> bool:
+    """The generic word is followed by a noun it qualifies ("military coups")."""
+    if text[end : end + 1] != " ":
+        return False
+    stop = end + 1
+    while stop < len(text) and text[stop].isalpha():
+        stop += 1
+    return text[end + 1 : stop] in load_lexicon().generic_modified
+
+
+def _country_right_before(prev: Match | None, start: int, text: str) -> str | None:
+    """ "US military", "Syria's army": the country written just before a generic word."""
+    if prev is None or prev.record.type != "country" or prev.end > start:
+        return None
+    return prev.record.country_code if text[prev.end : start] in (" ", "'s ", "’s ") else None
 
 
 def link(text: str, matches: Sequence[Match]) -> list[Match]:
@@ -182,13 +213,17 @@ def link(text: str, matches: Sequence[Match]) -> list[Match]:
     taken_starts = {m.start for m in matches}
     given_names = load_lexicon().given_names
     out: list[Match] = []
+    prev: Match | None = None
     for m in matches:
         start, end, surface, record, _, candidates = m
+        before, prev = prev, m
         if len(candidates) == 1 and not candidates[0].generic and record.curated:
             if not (surface in given_names and _surname_after(text, end, taken_starts)):
                 out.append(m)
             continue
-        entry = _choose(m, context, sport, text, taken_starts)
+        entry = _choose(
+            m, context, sport, text, taken_starts, _country_right_before(before, start, text)
+        )
         if entry is not None:
             # m._replace(record=..., demonym=...), without its Python-level overhead
             out.append(

@@ -13,6 +13,7 @@ from streams.tag.casualties import extract_casualties
 from streams.tag.events import enrich_events, primary_figures
 from streams.tag.gazetteer import Gazetteer, Match, load_gazetteer
 from streams.tag.kb import load_kb
+from streams.tag.lexicon import load_lexicon
 from streams.tag.linker import link
 from streams.tag.names import find_names
 from streams.tag.records import Record
@@ -78,16 +79,21 @@ class Tagging:
 
 
 def _with_adjectives(gaz: Gazetteer, matches: list[Match]) -> list[Match]:
-    """Also count "Malian" in "Malian army": the organisation's name names its country."""
+    """Also count "Malian" in "Malian army": the organisation's name names its country;
+    and "Trump" in "Trump administration": it names the person who leads it."""
     out: list[Match] = []
     for m in matches:
         out.append(m)
         if m.record.type != "organization" or " " not in m.text:
             continue
         word = m.text.split(" ", 1)[0].removesuffix("'s")
-        entry = next((e for e in gaz.entries(word) if e.record.type == "country"), None)
-        if entry is not None and entry.record.country_code == m.record.country_code:
-            out.append(Match(m.start, m.start + len(word), word, entry.record, entry.demonym))
+        for entry in gaz.entries(word):
+            record = entry.record
+            if (record.type == "country" and record.country_code == m.record.country_code) or (
+                record.type == "person" and m.record.kind == "government"
+            ):
+                out.append(Match(m.start, m.start + len(word), word, record, entry.demonym))
+                break
     return out
 
 
@@ -114,6 +120,26 @@ def _affiliation(text: str, start: int, end: int) -> bool:
     )
 
 
+_AT_PLACE = (
+    "at the ",
+    "in the ",
+    "inside the ",
+    "outside the ",
+    "into the ",
+    "to the ",
+    "from the ",
+)
+
+
+def _seat_as_place(text: str, start: int, surface: str) -> bool:
+    """ "at the White House": the building, where the government is an actor elsewhere."""
+    if surface.removeprefix("the ").removeprefix("The ") not in load_lexicon().seats:
+        return False
+    if surface[:4] in ("the ", "The "):
+        start += 4
+    return text[max(0, start - 12) : start].lower().endswith(_AT_PLACE)
+
+
 _MINISTRY = re.compile(r"Ministry (?:of|for) ")
 _DATELINE = re.compile(r"^([A-Z][A-Z'’-]+(?: [A-Z][A-Z'’-]+)*)(?=[,:]| [—–-]| \()", re.M)
 
@@ -136,6 +162,29 @@ def _datelines_titled(text: str) -> str:
 def _person_titles() -> frozenset[str]:
     # One set for every article: the name finder's caches keyed by it then hash it once.
     return frozenset(load_kb().person_titles)
+
+
+_NOT_NAME = re.compile(r"[^\w]+")
+
+
+def _loose(name: str) -> str:
+    """A name without case, punctuation or "the": "Armed Forces of the Democratic Republic
+    of Congo" and "... of the Democratic Republic of the Congo" are one name."""
+    words = _NOT_NAME.sub(" ", name.lower()).split()
+    return " ".join(w for w in words if w != "the")
+
+
+@lru_cache(maxsize=1)
+def _loose_names() -> dict[tuple[str, str], Record]:
+    """(type, loose form) -> the one person or organisation of the knowledge base with a
+    name of that form; forms that several records share are left out."""
+    found: dict[tuple[str, str], Record | None] = {}
+    for entry in load_kb().entries:
+        record = entry.record
+        if record.type in ("person", "organization") and not entry.generic:
+            key = (record.type, _loose(entry.alias))
+            found[key] = record if found.get(key, record) == record else None
+    return {k: r for k, r in found.items() if r is not None}
 
 
 def _mentions(text: str, title_end: int) -> list[Mention]:
@@ -166,9 +215,19 @@ def _mentions(text: str, title_end: int) -> list[Mention]:
     ]
     titles = _person_titles()
     taken = [(m.start, m.end, m.record.type) for m in everything]
+    loose = _loose_names()
     for name in find_names(text, taken, titles):
         precision = 2 if name.type == "location" else None
         kind, type_ = ("media", "organization") if name.type == "media" else (None, name.type)
+        known = loose.get((type_, _loose(name.text))) if type_ != "location" else None
+        if known is not None:  # a spelling the knowledge base lacks
+            out.append(
+                new(
+                    Mention,
+                    (name.start, name.end, known, known.name, type_, False, None, known.kind),
+                )
+            )
+            continue
         out.append(
             new(Mention, (name.start, name.end, None, name.text, type_, False, precision, kind))
         )
@@ -202,7 +261,10 @@ def _entities(
 ) -> list[Entity]:
     groups: dict[Any, list[Mention]] = {}
     for m in mentions:
-        if m.type == "organization" and _affiliation(text, m.start, m.end):
+        if m.type == "organization" and (
+            _affiliation(text, m.start, m.end)
+            or _seat_as_place(text, m.start, text[m.start : m.end])
+        ):
             continue
         key = m.record if m.record is not None else (m.type, m.name)
         groups.setdefault(key, []).append(m)

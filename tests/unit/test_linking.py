@@ -159,3 +159,45 @@ def test_knowledge_base_is_broad() -> None:
         "Africa Corps",
     ):
         assert actor in names, actor
+
+
+def test_a_generic_force_is_of_the_country_written_right_before_it() -> None:
+    t = _tag(
+        "Houthi rebels in Yemen fired a missile at a ship off Yemen's coast, the US military "
+        "said. Yemen's Houthis said they would go on."
+    )
+    names = _entities(t)
+    assert "United States Armed Forces" in names
+    assert "Yemeni Armed Forces" not in names
+
+
+def test_a_generic_word_qualifying_a_noun_names_no_force() -> None:
+    t = _tag(
+        "In Mali, men in military garb stormed a village near a military zone. Mali has "
+        "seen military coups since 2020."
+    )
+    assert "Malian Armed Forces" not in _entities(t)
+    acting = _tag("In Mali, the military said on Sunday it had repelled an attack.")
+    assert "Malian Armed Forces" in _entities(acting)
+
+
+def test_a_seat_of_government_is_a_place_after_at_the() -> None:
+    place = _tag("President Trump announced at the White House that he would meet Putin.")
+    assert "Government of the United States" not in _entities(place)
+    actor = _tag("The White House said the summit would go ahead, Trump told reporters.")
+    assert "Government of the United States" in _entities(actor)
+
+
+def test_an_administration_named_after_its_leader_names_the_leader() -> None:
+    t = _tag("The Trump administration has led mediation between Rwanda and Congo.")
+    names = _entities(t)
+    assert "Government of the United States" in names and "Donald Trump" in names
+
+
+def test_a_found_name_spelled_loosely_links_to_the_knowledge_base() -> None:
+    t = _tag(
+        "Wazalendo and the Armed Forces of Democratic Republic of Congo regained control of "
+        "Mweso in North Kivu."
+    )
+    record = _entities(t)["Armed Forces of the Democratic Republic of the Congo"]
+    assert record["linked"] is True
