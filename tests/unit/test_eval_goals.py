@@ -43,7 +43,8 @@ def test_the_labelled_set_is_complete(items: list[dict[str, Any]]) -> None:
 
 # Measured 2026-12-01 on all 99 articles; see the README's evaluation section.
 NOT_MET_YET = {
-    "organizations_f1": "0.779 < 0.85: recall 0.73; rosters, 'Government of X' for a country",
+    "organizations_f1": "0.802 < 0.85: recall 0.75; 'Government of X' and bare 'police' "
+    "inferred by the labeller, rosters, units",
     "killed_accuracy": "0.837 < 0.85: follows event-type misses on the held-out split",
 }
 FLOORS = {
@@ -51,7 +52,7 @@ FLOORS = {
     "conflict_f1": 0.96,
     "countries_f1": 0.95,
     "persons_f1": 0.85,
-    "organizations_f1": 0.77,
+    "organizations_f1": 0.80,
     "locations_f1": 0.80,
     "killed_accuracy": 0.83,
 }

@@ -140,3 +140,20 @@ def test_eval_command_table_and_bad_file(
     missing = tmp_path / "nope.jsonl"
     assert main(["eval", str(missing)]) == 2
     assert capsys.readouterr().err.startswith("wirewatch: error: ")
+
+
+def test_eval_errors_list_the_dev_split_unless_test_is_asked_for(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The held-out split is for reporting: its errors are listed only on request."""
+    lines = []
+    for n, split in enumerate(("dev", "test")):
+        item = _item({"event_type": "Battles", "countries": ["ML"], "killed": None})
+        item.update(id=f"x-{split}", split=split, body=f"Nothing happened today, part {n}.")
+        lines.append(orjson.dumps(item))
+    path = tmp_path / "two.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    main(["eval", str(path), "--format", "json", "--errors"])
+    assert [e["id"] for e in orjson.loads(capsys.readouterr().out)["errors"]] == ["x-dev"]
+    main(["eval", str(path), "--split", "test", "--format", "json", "--errors"])
+    assert [e["id"] for e in orjson.loads(capsys.readouterr().out)["errors"]] == ["x-test"]

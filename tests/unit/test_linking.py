@@ -64,9 +64,12 @@ def test_aliases_and_spelling_variants_link_to_one_record() -> None:
 
 
 def test_demonyms_name_countries_and_template_organisations() -> None:
-    t = _tag("A Ukrainian official met Russian envoys; the Kenyan police dispersed crowds.")
-    assert {"UA", "RU", "KE"} <= set(t.countries)
-    assert "Kenyan Police" in _entities(t)
+    t = _tag("A Ukrainian official met Russian envoys; the Tanzanian police dispersed crowds.")
+    assert {"UA", "RU", "TZ"} <= set(t.countries)
+    assert "Tanzanian Police" in _entities(t)
+    # A curated entity with the official name takes the template's names for its country.
+    kenya = _tag("In Nairobi the Kenyan police dispersed crowds.")
+    assert "Kenya Police Service" in _entities(kenya) and "Kenyan Police" not in _entities(kenya)
 
 
 def test_dated_rename_of_wagner_in_africa() -> None:
