@@ -31,6 +31,13 @@ TICK_KEY = b"__tick__"
 EXPIRE_EVERY = 600.0  # seconds of event time between two sweeps of the story tables
 
 
+def _leave_for_the_next_worker(app: faust.App, event: faust.EventT) -> None:
+    """Leave ``event`` unacked, so it is not committed, and let faust's stop go on without
+    it: the stop waits until every delivered message is acked (its private
+    ``_unacked_messages``), which this one never will be in this process."""
+    app.consumer._unacked_messages.discard(event.message)  # type: ignore[attr-defined]
+
+
 def attach_story_stage(
     app: faust.App,
     settings: Settings,
@@ -63,7 +70,8 @@ def attach_story_stage(
     )
     acks: InOrderAcks[faust.EventT] = InOrderAcks()
     latest = {"event_time": 0.0, "expired_at": 0.0}
-    draining = asyncio.Event()  # the worker is about to stop: hold nothing back
+    stopping = asyncio.Event()  # the worker is about to stop: hand back what comes
+    running: list[Any] = []  # the agent's stream, which acks its events
 
     async def publish(alert: dict[str, Any]) -> None:
         await sink.send(key=alert["id"].encode(), value=records.encode(alert))
@@ -74,18 +82,18 @@ def attach_story_stage(
 
     async def story(stream: faust.StreamT) -> None:
         manual = stream.noack()  # type: ignore[attr-defined]  # missing from StreamT
-
-        async def finish(ticket: int) -> None:
-            for ready in acks.done(ticket):
-                await manual.ack(ready)
+        running.append(manual)
 
         guard = RedeliveryGuard()
         async for event in manual.events():
             msg = event.message
+            if stopping.is_set():
+                _leave_for_the_next_worker(app, event)
+                continue
             ticket = acks.add(event)
             if guard.is_repeat(msg.topic, msg.partition, msg.offset):
                 metrics.redelivered.labels("story").inc()
-                await finish(ticket)  # in turn: its first delivery may still be held
+                await ack_in_order(ticket)  # in turn: its first delivery may still be held
                 continue
             if msg.key != TICK_KEY:
                 metrics.received.labels("story").inc()
@@ -97,7 +105,7 @@ def attach_story_stage(
                 except records.Rejected as rejected:
                     letter = letter_for("story", rejected.reason, rejected.error, msg, started)
                     await send_dead_letter(deadletters, metrics, letter, msg.key)
-                    await finish(ticket)
+                    await ack_in_order(ticket)
                     continue
                 article = matched["article"]
                 latest["event_time"] = max(latest["event_time"], article["ingested_at"])
@@ -108,7 +116,7 @@ def attach_story_stage(
                     now=monotonic(),
                     source=matched.get("source_partition", 0),
                 )
-            due = buffer.drain() if draining.is_set() else buffer.release(monotonic())
+            due = buffer.release(monotonic())
             for held_ticket, held, matched in due:
                 started = clock()
                 try:
@@ -118,7 +126,7 @@ def attach_story_stage(
                     error = f"{type(exc).__name__}: {exc}"
                     letter = letter_for("story", "processing_error", error, held.message, clock())
                     await send_dead_letter(deadletters, metrics, letter, held.message.key)
-                    await finish(held_ticket)
+                    await ack_in_order(held_ticket)
                     continue
                 for alert in alerts:
                     await publish(alert)
@@ -144,9 +152,9 @@ def attach_story_stage(
                             }
                         ),
                     )
-                await finish(held_ticket)
+                await ack_in_order(held_ticket)
             if msg.key == TICK_KEY:
-                await finish(ticket)
+                await ack_in_order(ticket)
 
     app.agent(source, name="wirewatch.story")(story)
 
@@ -156,16 +164,25 @@ def attach_story_stage(
         if len(buffer):
             await source.send(key=TICK_KEY, value=b"{}")
 
-    async def drain(within: float = 5.0) -> None:
-        """Before a stop: process every held article now (and any that still comes),
-        and wait until none is held. faust's stop waits for every delivered event to
-        be acked, and once it stops fetching no tick comes to release held ones: without
-        this a SIGTERM hangs until SIGKILL."""
-        draining.set()
-        deadline = monotonic() + within
-        while len(buffer) and monotonic() < deadline:
-            await source.send(key=TICK_KEY, value=b"{}")
-            await asyncio.sleep(max(idle / 10, 0.01))
+    async def ack_in_order(ticket: int) -> None:
+        for ready in acks.done(ticket):
+            await running[-1].ack(ready)
+
+    async def hand_back(msg: Any) -> None:
+        await source.send(key=msg.key, value=msg.value)
+
+    async def drain() -> None:
+        """Before a stop: hand the held articles back to the stage's own input, unprocessed
+        and in event-time order, then ack them, so the next worker takes them in their
+        place among the articles still on their way. Processing them now, ahead of those,
+        formed other stories (other story and alert ids) than an uninterrupted run; leaving
+        them unacked made the next worker repeat the articles processed behind them, and
+        re-send their alerts. What arrives after this (the hand-backs among it) is left
+        unacked for the next worker."""
+        stopping.set()
+        for ticket, held, _ in buffer.drain():
+            await hand_back(held.message)
+            await ack_in_order(ticket)
 
     app.wirewatch_drain = drain  # type: ignore[attr-defined]  # run_worker calls it
 

