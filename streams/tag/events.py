@@ -155,7 +155,8 @@ def primary_figures(
     if primary is None:
         return None, None
     head = events[primary]
-    killed, wounded = head["killed"], head["wounded"]
+    killed: int | None = head["killed"]
+    wounded: int | None = head["wounded"]
     if killed is not None and wounded is not None:
         return killed, wounded
     others = {
