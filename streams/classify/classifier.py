@@ -6,7 +6,7 @@ compiled cues (see ``cues.py``) and decides, per sentence, which ACLED event it 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -39,12 +39,22 @@ TOPICS = (
 )
 
 
-@dataclass(frozen=True)
+# Not frozen: a dataclass's generated __init__ runs interpreted (~2 us with frozen's
+# object.__setattr__); this one mypyc compiles. The fields are never reassigned.
+@dataclass(init=False, unsafe_hash=True)
 class Event:
     event_type: str
     sub_type: str | None
     confidence: float
     evidence: str
+
+    def __init__(
+        self, event_type: str, sub_type: str | None, confidence: float, evidence: str
+    ) -> None:
+        self.event_type = event_type
+        self.sub_type = sub_type
+        self.confidence = confidence
+        self.evidence = evidence
 
     def to_record(self) -> dict[str, Any]:
         return {
@@ -55,13 +65,27 @@ class Event:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(init=False, unsafe_hash=True)  # (as Event)
 class Classification:
     event_type: str
     event_subtype: str | None
     event_confidence: float
-    topics: list[str] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
+    topics: list[str]
+    events: list[Event]
+
+    def __init__(
+        self,
+        event_type: str,
+        event_subtype: str | None,
+        event_confidence: float,
+        topics: list[str] | None = None,
+        events: list[Event] | None = None,
+    ) -> None:
+        self.event_type = event_type
+        self.event_subtype = event_subtype
+        self.event_confidence = event_confidence
+        self.topics = [] if topics is None else topics
+        self.events = [] if events is None else events
 
     def to_record(self) -> dict[str, Any]:
         return {

@@ -123,14 +123,22 @@ _CUMULATIVE = re.compile(
 )
 
 
-# Cheap test first: most sentences mention no death or injury at all.
-@dataclass(frozen=True)
+# Not frozen: a dataclass's generated __init__ runs interpreted (~2 us with frozen's
+# object.__setattr__); this one mypyc compiles. The fields are never reassigned.
+@dataclass(init=False, unsafe_hash=True)
 class Casualties:
     """Figures from one sentence; ``None`` when absent or too vague to count."""
 
-    killed: int | None = None
-    wounded: int | None = None
-    claimed: bool = False
+    killed: int | None
+    wounded: int | None
+    claimed: bool
+
+    def __init__(
+        self, killed: int | None = None, wounded: int | None = None, claimed: bool = False
+    ) -> None:
+        self.killed = killed
+        self.wounded = wounded
+        self.claimed = claimed
 
 
 # Most sentences have no figure: one shared (frozen) answer saves building one each time.

@@ -95,12 +95,20 @@ def _list_cue(before: str) -> bool:
     return before.endswith(_LIST_CUE_ENDS) and _LIST_CUE.search(before) is not None
 
 
-@dataclass(frozen=True)
+# Not frozen: a dataclass's generated __init__ runs interpreted (~2 us with frozen's
+# object.__setattr__); this one mypyc compiles. The fields are never reassigned.
+@dataclass(init=False, unsafe_hash=True)
 class Name:
     text: str
     type: str  # person / organization / location / media
     start: int
     end: int
+
+    def __init__(self, text: str, type: str, start: int, end: int) -> None:
+        self.text = text
+        self.type = type
+        self.start = start
+        self.end = end
 
 
 @lru_cache(maxsize=4)

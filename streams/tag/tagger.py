@@ -4,7 +4,7 @@ the primary location, and casualties per event."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -34,14 +34,32 @@ class Mention(NamedTuple):
     kind: str | None = None  # the record's kind; "media" for an unlinked masthead
 
 
-@dataclass(frozen=True)
+# Not frozen: a dataclass's generated __init__ runs interpreted (~2 us with frozen's
+# object.__setattr__); this one mypyc compiles. The fields are never reassigned.
+@dataclass(init=False, unsafe_hash=True)
 class Entity:
     id: str | None
     name: str
     type: str
     country_code: str | None
     mentions: int
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any]
+
+    def __init__(
+        self,
+        id: str | None,
+        name: str,
+        type: str,
+        country_code: str | None,
+        mentions: int,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        self.id = id
+        self.name = name
+        self.type = type
+        self.country_code = country_code
+        self.mentions = mentions
+        self.extra = {} if extra is None else extra
 
     def to_record(self) -> dict[str, Any]:
         return {
@@ -55,15 +73,33 @@ class Entity:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(init=False, unsafe_hash=True)  # (as Entity)
 class Tagging:
-    entities: list[Entity] = field(default_factory=list)
-    countries: list[str] = field(default_factory=list)
-    primary_country: str | None = None
-    killed: int | None = None
-    wounded: int | None = None
-    events: list[dict[str, Any]] = field(default_factory=list)
-    primary_location: dict[str, Any] | None = None
+    entities: list[Entity]
+    countries: list[str]
+    primary_country: str | None
+    killed: int | None
+    wounded: int | None
+    events: list[dict[str, Any]]
+    primary_location: dict[str, Any] | None
+
+    def __init__(
+        self,
+        entities: list[Entity] | None = None,
+        countries: list[str] | None = None,
+        primary_country: str | None = None,
+        killed: int | None = None,
+        wounded: int | None = None,
+        events: list[dict[str, Any]] | None = None,
+        primary_location: dict[str, Any] | None = None,
+    ) -> None:
+        self.entities = [] if entities is None else entities
+        self.countries = [] if countries is None else countries
+        self.primary_country = primary_country
+        self.killed = killed
+        self.wounded = wounded
+        self.events = [] if events is None else events
+        self.primary_location = primary_location
 
     def to_record(self) -> dict[str, Any]:
         return {
