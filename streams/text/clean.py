@@ -96,7 +96,12 @@ def _normalise(text: str) -> str:
     for typographic, plain in _QUOTES:
         if typographic in text:
             text = text.replace(typographic, plain)
-    # Control and format characters (zero-width spaces, soft hyphens) carry no text.
+    # Control and format characters (zero-width spaces, soft hyphens) carry no text. Both
+    # are non-printable, so a text printable but for its line breaks and tabs has none:
+    # str.isprintable() tests that in one C pass, where the class regexes cost ~100
+    # instructions a character.
+    if text.replace("\n", "").replace("\t", "").isprintable():
+        return text
     bmp, astral = _invisible()
     text = bmp.sub("", text)
     return astral.sub("", text) if _has_astral(text) else text
@@ -109,9 +114,11 @@ def line_key(line: str) -> str:
     # Lower-cased after the encoding, in the same C pass as the punctuation goes: no
     # character left by NFKD lower-cases to ASCII, so this is line.lower() on what is kept.
     data = line.encode("ascii", "ignore").translate(_KEY_BYTES, _PUNCT)
-    if b"  " in data or data[:1] == b" " or data[-1:] == b" ":  # else split() changes nothing
-        data = b" ".join(data.split())
-    return data.decode("ascii")
+    # b" ".join(data.split()), as only letters, digits and spaces are left; replace() is a
+    # C pass per doubling of the longest run, where split() builds an object a word.
+    while b"  " in data:
+        data = data.replace(b"  ", b" ")
+    return data.strip(b" ").decode("ascii")
 
 
 def clean_lines(text: str) -> list[str]:
