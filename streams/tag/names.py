@@ -52,6 +52,26 @@ def _title_case_end(text: str) -> int:
     return end if len(head) >= 4 and capitalised >= 0.7 * len(head) else 0
 
 
+def _owner(near: list[tuple[int, int, str]], at: int, end: int) -> str | None:
+    """The type of the linked mention owning ``text[at:end]``: that of its first character
+    a mention covers, people and organisations winning over what they cover (the places
+    and countries in "Rwanda Meteorology Agency"); the last one given among equals."""
+    first = end
+    for a, b, _ in near:
+        if a < end and b > at:
+            first = min(first, max(a, at))
+    if first == end:
+        return None
+    kind: str | None = None
+    named = False  # whether ``kind`` is a person or an organisation
+    for a, b, k in near:
+        if a <= first < b:
+            person = k in ("person", "organization")
+            if person or not named:
+                kind, named = k, person
+    return kind
+
+
 def find_names(
     text: str, taken: Sequence[tuple[int, int, str]], titles: frozenset[str]
 ) -> list[Name]:
@@ -60,25 +80,13 @@ def find_names(
     name ("Rwanda Meteorology Agency") but not inside a person's."""
     judge = Judge(text, titles)
     non_name = judge.lex.non_name
-    # Which linked mention owns each character, as a byte per character (0: none, else an
-    # index into ``kinds``), filled once, so each word's test is a slice instead of a scan
-    # of every mention. People and organisations win.
-    kinds: list[str | None] = [None]
-    paint: dict[str | None, bytes] = {None: b"\0"}
-    owner = bytearray(len(text) + 1)
-    for people in (False, True):  # people and organisations paint last
-        for a, b, kind in taken:
-            if (kind in ("person", "organization")) is people:
-                if kind not in paint:
-                    paint[kind] = bytes((len(kinds),))
-                    kinds.append(kind)
-                owner[a:b] = paint[kind] * (b - a)
+    mentions = list(taken)
     found: list[Name] = []
-    linked_end = {a: b for a, b, _ in taken}.get
+    linked_end = {a: b for a, b, _ in mentions}
     for match in _SPAN.finditer(text, _title_case_end(text)):
-        start, end = match.span()
+        start, end = match.start(), match.end()
         # The commonest verdicts first: most spans are a linked name ("Mali's").
-        if linked_end(start, -1) >= end - 2 or end - start < 3:
+        if linked_end.get(start, -1) >= end - 2 or end - start < 3:
             continue
         group = match.group()
         if group in non_name:
@@ -91,8 +99,8 @@ def find_names(
         word, at = words[-1]
         if "'" in word or "’" in word or "-" in word:
             words[-1] = (POSSESSIVE.sub("", word), at)
-        # A word's owner is that of its first owned character.
-        marks = [kinds[(owner[at : at + len(w)].lstrip(b"\0") or b"\0")[0]] for w, at in words]
+        near = [m for m in mentions if m[0] < end and m[1] > start]
+        marks = [_owner(near, at, at + len(w)) for w, at in words]
         if all(marks):
             continue
         segment: list[tuple[str, int]] = []
