@@ -50,6 +50,19 @@ def _key(alias: str) -> str:
     return " ".join(name_form(alias).split())
 
 
+# First characters of words in English news copy (name form), the most frequent first.
+_INITIALS = "tasoicwfpbrhmdTlAegSMnIPCvRBF2NWukHKGD1yEUJLOj3q40657ZVY8Q9zXx\x01"
+
+
+def _order_initials(automaton: Any, initials: str) -> None:
+    """Give the node after a blank its children in ``initials`` order, with keys that can
+    never match (no form has a control character but \x01): pyahocorasick looks a
+    character up among a node's children one by one, and that node is entered at every
+    word of the text, with dozens of children."""
+    for ch in initials:
+        automaton.add_word(f" {ch}\x02", None)
+
+
 class Match(NamedTuple):
     start: int
     end: int
@@ -91,6 +104,7 @@ class Gazetteer:
             k: (v[0],) if len(v) == 1 else tuple(sorted(v, key=_rank)) for k, v in by_key.items()
         }
         automaton: Any = ahocorasick.Automaton()
+        _order_initials(automaton, _INITIALS)
         for key, entries_ in self._entries.items():
             automaton.add_word(f" {key} ", (len(key), entries_))
         automaton.make_automaton()
@@ -107,10 +121,11 @@ class Gazetteer:
         # The key " Kidal " ends at the space after the name: the name ends one before, and
         # the leading pad shifts every offset by one more. (start, -end) sorts leftmost-
         # longest first; no two hits share both, so the buckets are never compared.
-        hits = [
-            (last - length - 1, 1 - last, bucket)
-            for last, (length, bucket) in self._automaton.iter(padded)
-        ]
+        # (Typed, so that mypyc unpacks tuples and subtracts natively.)
+        found: list[tuple[int, tuple[int, tuple[Entry, ...]]]] = list(self._automaton.iter(padded))
+        hits: list[tuple[int, int, tuple[Entry, ...]]] = []
+        for last, (length, bucket) in found:
+            hits.append((last - length - 1, 1 - last, bucket))
         hits.sort()
         chosen: list[Match] = []
         edge = -1

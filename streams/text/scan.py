@@ -83,7 +83,6 @@ class PhraseSet:
         # The padding spaces make the first and last words matchable; they shift offsets
         # by one, which ``last - length`` absorbs.
         padded = f" {words_only(text)} "
-        return [
-            (last - back, last - trail, term)
-            for last, (back, trail, term) in self._automaton.iter(padded)
-        ]
+        # (Typed, so that mypyc unpacks tuples and subtracts natively.)
+        found: list[tuple[int, tuple[int, int, int]]] = list(self._automaton.iter(padded))
+        return [(last - back, last - trail, term) for last, (back, trail, term) in found]
