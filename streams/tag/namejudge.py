@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from streams.tag.geonames import ascii_fold
 from streams.tag.lexicon import Lexicon, load_lexicon
+from streams.text.scan import Endings, forms
 
 POSSESSIVE = re.compile(r"['’]s?$|-(?:[a-z][\w]*)$")
 _LINK_WORDS = frozenset(("of", "the", "for", "and", "&"))
@@ -82,17 +83,21 @@ _ORG_OPENERS = frozenset(
 )
 LEGAL_SUFFIX = re.compile(r",?\s+(?:Inc\.?|Ltd\.?|LLC|PLC|plc|Corp\.?|Co\.|S\.A\.|AG|GmbH)$")
 _BASED = re.compile(r"^[\w'’]+-(?:based|led|backed|run|funded|owned|aligned|affiliated|born)$")
-_LIST_CUE = re.compile(
-    r"(?:villages|towns|localities|areas|communities|districts|neighbou?rhoods|camps) "
-    r"(?:of|including|such as|like) $"
+_LIST_CUE = Endings(
+    forms(
+        (
+            *("villages", "towns", "localities", "areas", "communities", "districts"),
+            *("neighbourhoods", "neighborhoods", "camps"),
+        ),
+        (" of", " including", " such as", " like"),
+        " ",
+    )
 )
-# How every _LIST_CUE match ends ("$" also matches before a final line break).
-_LIST_CUE_ENDS = tuple(f"{w} {nl}" for w in ("of", "including", "as", "like") for nl in ("", "\n"))
 
 
 def _list_cue(before: str) -> bool:
-    """``_LIST_CUE`` in ``before``, searched only when the ending allows it."""
-    return before.endswith(_LIST_CUE_ENDS) and _LIST_CUE.search(before) is not None
+    """``before`` (lower-cased) ends by introducing a list of places."""
+    return _LIST_CUE.ends(before)
 
 
 # Not frozen: a dataclass's generated __init__ runs interpreted (~2 us with frozen's

@@ -16,6 +16,7 @@ from streams.tag.kb import load_kb
 from streams.tag.linker import link
 from streams.tag.names import find_names
 from streams.tag.records import Record
+from streams.text.scan import Endings, forms
 
 # Salience: a headline mention weighs double; a country named counts fully, a place in it
 # fully, an organisation or person only hints at it.
@@ -129,25 +130,30 @@ def _with_adjectives(gaz: Gazetteer, matches: list[Match]) -> list[Match]:
 
 # "a group linked to Islamic State", "an al-Qaeda-affiliated faction": an affiliation is
 # not an actor of the story.
-_AFFILIATION_BEFORE = re.compile(
-    r"(?:linked to|affiliated (?:to|with)|allied (?:to|with)|loyal to|allegiance to|links to|"
-    r"ties to|(?:affiliate|branch|offshoot|faction|splinter(?: group)?|breakaway group|arm|"
-    r"wing|cell|franchise)s? of)(?: the)? $"
+_AFFILIATION_BEFORE = Endings(
+    forms(
+        (
+            *("linked to", "affiliated to", "affiliated with", "allied to", "allied with"),
+            *("loyal to", "allegiance to", "links to", "ties to"),
+            *forms(
+                (
+                    *("affiliate", "branch", "offshoot", "faction", "splinter", "splinter group"),
+                    *("breakaway group", "arm", "wing", "cell", "franchise"),
+                ),
+                ("", "s"),
+                " of",
+            ),
+        ),
+        ("", " the"),
+        " ",
+    )
 )
 _AFFILIATION_AFTER = re.compile(r"[-‑ ](?:linked|affiliated|allied|aligned|inspired)\b")
 
 
-# Every _AFFILIATION_BEFORE match ends so ("$" also matches before a final line break):
-# the cheap test spares most mentions the search.
-_AFFILIATION_ENDS = ("to ", "with ", "of ", "the ", "to \n", "with \n", "of \n", "the \n")
-
-
 def _affiliation(text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 30) : start].lower()
-    return bool(
-        (before.endswith(_AFFILIATION_ENDS) and _AFFILIATION_BEFORE.search(before))
-        or _AFFILIATION_AFTER.match(text, end)
-    )
+    return _AFFILIATION_BEFORE.ends(before) or bool(_AFFILIATION_AFTER.match(text, end))
 
 
 _MINISTRY = re.compile(r"Ministry (?:of|for) ")

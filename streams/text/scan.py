@@ -13,6 +13,8 @@ in "toward") ever reaches Python. Offsets are unchanged, so hits index the origi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from itertools import product
 from typing import Any
 
 import ahocorasick
@@ -26,6 +28,49 @@ _WORD_BYTES = bytes(
 
 # (start, end, term id): plain tuples, as building named tuples costs a fifth of a scan.
 Hit = tuple[int, int, int]
+
+
+def forms(*parts: str | Sequence[str]) -> tuple[str, ...]:
+    """Every string made of one item of each part (a string is one item), in order: the
+    finite language of a pattern such as ``(?:near|outside)(?: the)? ``, for endswith()."""
+    items = [(part,) if isinstance(part, str) else part for part in parts]
+    return tuple("".join(p) for p in product(*items))
+
+
+class Endings:
+    """A finite set of endings, for ``re.search("(?:...)$", text)`` with the pattern whose
+    language it is ("$" also matches before a final line break). A search tries the pattern
+    at every character, endswith() compares every ending in turn: this looks the text's
+    last few characters up, then its tail of each length the endings sharing them have."""
+
+    def __init__(self, endings: Sequence[str]) -> None:
+        self.endings = frozenset(endings)
+        self.tail = min(len(e) for e in self.endings)
+        groups: dict[str, list[str]] = {}
+        for ending in sorted(self.endings):
+            groups.setdefault(ending[-self.tail :], []).append(ending)
+        self._groups = {
+            tail: (frozenset(group), sorted({len(e) for e in group}))
+            for tail, group in groups.items()
+        }
+
+    def ends(self, text: str) -> bool:
+        """Whether ``text`` ends with one of the endings."""
+        return self._ends(text, len(text)) or (
+            text[-1:] == "\n" and self._ends(text, len(text) - 1)
+        )
+
+    def _ends(self, text: str, n: int) -> bool:
+        group = self._groups.get(text[n - self.tail : n]) if n >= self.tail else None
+        if group is None:
+            return False
+        endings, lengths = group
+        for length in lengths:
+            if length > n:
+                return False
+            if text[n - length : n] in endings:
+                return True
+        return False
 
 
 def lower_same_length(text: str) -> str:
