@@ -15,7 +15,7 @@ import yaml
 
 from streams.classify.cues import Cue, CueIndex, by_sentence, parse_cue
 from streams.text.clean import sentence_spans
-from streams.text.scan import PhraseSet
+from streams.text.scan import Hit, PhraseSet
 
 NONE = "None"
 EVENT_TYPES = (
@@ -164,7 +164,7 @@ def load_taxonomy() -> _Taxonomy:
     return build_taxonomy(yaml.load(text, Loader=loader))
 
 
-def _sentence_event(text: str, hits: list[Any], tax: _Taxonomy) -> Cue | None:
+def _sentence_event(text: str, hits: list[Hit], tax: _Taxonomy) -> Cue | None:
     best: Cue | None = None
     for cue in tax.events.matches(text, hits):  # listed in priority order
         if best is None or cue.weight > best.weight:
@@ -172,14 +172,14 @@ def _sentence_event(text: str, hits: list[Any], tax: _Taxonomy) -> Cue | None:
     return best
 
 
-def _confidence(text: str, hits: list[Any], tax: _Taxonomy, weight: float) -> float:
+def _confidence(text: str, hits: list[Hit], tax: _Taxonomy, weight: float) -> float:
     confidence = weight
     for name in {cue.label for cue in tax.dampeners.matches(text, hits)}:
         confidence *= tax.factors[name]
     return round(min(confidence, 1.0), 2)
 
 
-def _topics(hits: list[Any], title_end: int, events: list[Event], tax: _Taxonomy) -> list[str]:
+def _topics(hits: list[Hit], title_end: int, events: list[Event], tax: _Taxonomy) -> list[str]:
     scores: dict[str, float] = {}
     topic_terms = tax.topic_terms
     for start, _, term in hits:

@@ -9,7 +9,7 @@ looked up from the terms found in it, so sentences with no term cost nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,7 +57,7 @@ class CueIndex:
             for term in cue.first:
                 self._by_term.setdefault(term, []).append(n)
 
-    def matches(self, text: str, hits: Sequence[Hit]) -> list[Cue]:
+    def matches(self, text: str, hits: list[Hit]) -> list[Cue]:
         """Cues satisfied by ``hits`` (the hits of one sentence of ``text``), in list order."""
         candidates: set[int] = set()
         by_term = self._by_term
@@ -74,7 +74,7 @@ class CueIndex:
         return out
 
 
-def _near(text: str, hits: Sequence[Hit], cue: Cue) -> bool:
+def _near(text: str, hits: list[Hit], cue: Cue) -> bool:
     # The B phrases first: with none (the usual case) no A phrase need be looked at.
     b_starts = [b_start for b_start, _, b_term in hits if b_term in cue.then]
     if not b_starts:
@@ -89,7 +89,7 @@ def _near(text: str, hits: Sequence[Hit], cue: Cue) -> bool:
     return False
 
 
-def by_sentence(hits: Sequence[Hit], spans: Sequence[tuple[int, int]]) -> list[list[Hit]]:
+def by_sentence(hits: list[Hit], spans: list[tuple[int, int]]) -> list[list[Hit]]:
     """The hits falling in each sentence span (hits and spans both in text order)."""
     out: list[list[Hit]] = [[] for _ in spans]
     i, n = 0, len(spans)

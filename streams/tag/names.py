@@ -10,7 +10,6 @@ not with the size of the lexicon.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 from streams.tag.namejudge import LEGAL_SUFFIX, POSSESSIVE, Judge, Name
 
@@ -72,17 +71,14 @@ def _owner(near: list[tuple[int, int, str]], at: int, end: int) -> str | None:
     return kind
 
 
-def find_names(
-    text: str, taken: Sequence[tuple[int, int, str]], titles: frozenset[str]
-) -> list[Name]:
+def find_names(text: str, taken: list[tuple[int, int, str]], titles: frozenset[str]) -> list[Name]:
     """Unlinked names in ``text``. ``taken`` are linked mentions (start, end, type): a
     person or organisation cuts a span; a country or place may sit inside an organisation's
     name ("Rwanda Meteorology Agency") but not inside a person's."""
     judge = Judge(text, titles)
     non_name = judge.lex.non_name
-    mentions = list(taken)
     found: list[Name] = []
-    linked_end = {a: b for a, b, _ in mentions}
+    linked_end = {a: b for a, b, _ in taken}
     for match in _SPAN.finditer(text, _title_case_end(text)):
         start, end = match.start(), match.end()
         # The commonest verdicts first: most spans are a linked name ("Mali's").
@@ -99,7 +95,7 @@ def find_names(
         word, at = words[-1]
         if "'" in word or "’" in word or "-" in word:
             words[-1] = (POSSESSIVE.sub("", word), at)
-        near = [m for m in mentions if m[0] < end and m[1] > start]
+        near = [m for m in taken if m[0] < end and m[1] > start]
         marks = [_owner(near, at, at + len(w)) for w, at in words]
         if all(marks):
             continue
@@ -121,7 +117,7 @@ def _segment(
     judge: Judge,
     words: list[tuple[str, int]],
     free: list[tuple[str, int]],
-    taken: Sequence[tuple[int, int, str]],
+    taken: list[tuple[int, int, str]],
 ) -> list[Name]:
     org_words, _ = judge.strip(words, org=True)
     words, titled = judge.strip(words)
