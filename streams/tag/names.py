@@ -12,16 +12,22 @@ from __future__ import annotations
 import re
 
 from streams.tag.namejudge import LEGAL_SUFFIX, POSSESSIVE, Judge, Name
+from streams.tag.quantities import trie
 
 # A capitalised word (or an initial, "F."), and lower-case particles inside names.
 # (One leading character class: a pattern opening with an alternation is three times slower.)
-_WORD = r"[A-ZÀ-ÞĀ-Ž](?:\.(?:[A-Z]\.)*|[\w'’]*(?:-[A-ZÀ-Þa-z][\w'’]*)*)"
-_PARTICLE = (
-    r"(?:of|the|for|and|de|del|della|da|do|dos|das|du|al|el|bin|ibn|van|von|der|den|la|le|wa|&)"
-)
+# Possessive and atomic: nothing after a word or a particle could match once it gave some
+# back (a particle needs its blank, a word its capital), so sre need keep no way back.
+_WORD = r"[A-ZÀ-ÞĀ-Ž](?:\.(?:[A-Z]\.)*+|[\w'’]*+(?:-[A-ZÀ-Þa-z][\w'’]*+)*+)"
+# fmt: off
+_PARTICLE = trie([
+    "of", "the", "for", "and", "de", "del", "della", "da", "do", "dos", "das", "du", "al", "el",
+    "bin", "ibn", "van", "von", "der", "den", "la", "le", "wa", "&",
+])
+# fmt: on
 # No look-behind (it doubles the cost): a span glued to a word ("pro-Russian") is skipped
 # in Python instead.
-_SPAN = re.compile(rf"{_WORD}(?:[ ](?:{_PARTICLE}[ ])*{_WORD})*")
+_SPAN = re.compile(rf"{_WORD}(?>[ ](?:{_PARTICLE}[ ])*+{_WORD})*+")
 
 
 def _words(match: re.Match[str]) -> list[tuple[str, int]]:

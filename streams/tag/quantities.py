@@ -76,7 +76,7 @@ WORDS.update(
 VAGUE = ("several", "many", "numerous", "some", "a few", "few", "a number")
 
 
-def _trie(words: list[str]) -> str:
+def trie(words: list[str]) -> str:
     """A regex matching any of ``words``, longest first, written as a trie ("t(?:en|wo)").
 
     Same matches, in the same order, as the alternation of the words sorted longest first
@@ -100,7 +100,7 @@ def _trie(words: list[str]) -> str:
     return emit(root)
 
 
-NUMBER = r"\d{1,3}(?:,\d{3})+|\d+|" + _trie([*WORDS, *VAGUE])
+NUMBER = r"\d{1,3}(?:,\d{3})+|\d+|" + trie([*WORDS, *VAGUE])
 QUALIFIER = (
     r"(?:at least|more than|over|nearly|almost|around|about|some|up to|as many as|roughly|"
     r"approximately|an estimated|upwards of|fewer than|less than)"
@@ -127,7 +127,7 @@ STARTERS = frozenset(w.split()[0] for w in (*WORDS, *VAGUE))
 # with a digit or a non-ASCII letter, and the starters in any case. One C scan keeps the
 # Python test per word for these few instead of every word of the sentence.
 START_CANDIDATE = re.compile(
-    rf"(?<![\w-])(?:[^\W_A-Za-z][\w-]*|(?i:{_trie(sorted(STARTERS))})(?![\w-]))"
+    rf"(?<![\w-])(?:[^\W_A-Za-z][\w-]*|(?i:{trie(sorted(STARTERS))})(?![\w-]))"
 )
 
 
