@@ -19,13 +19,14 @@ from streams.tag.quantities import (
     HURT,
     NUMBER_WORDS,
     QTY,
-    START_CANDIDATE,
     STARTERS,
     WORDS,
 )
+from streams.text.scan import ascii_letters
 
 # A pattern with the words one of which the (lower-cased) sentence must contain for it to
-# match: a substring test skips most regex searches.
+# match: a substring test skips most regex searches. Where the pattern is searched, every
+# match opens with one of them, so it is tried only there.
 Cued = tuple[tuple[str, ...], re.Pattern[str]]
 _DEATH_WORDS = ("killed", "dead", "died", "lives", "perished", "slain", "massacred")
 _HURT_WORDS = ("wounded", "injured", "hurt")
@@ -56,7 +57,7 @@ _KILLED = (
         ("kill", "execut", "massacred", "slaughtered"),
     ),
     (
-        ("toll",),
+        ("death toll", "toll"),
         re.compile(
             rf"\b(?:death toll|toll)\b(?:\s+\w+){{0,3}}?\s+"
             rf"(?:to|at|of|exceeded|reached|surpassed|passed|stood at|climbed to){{1}}\s+{QTY}",
@@ -154,15 +155,25 @@ def _value(word: str) -> int | None:
     return WORDS.get(word)  # vague words map to None
 
 
+# TOKEN's runs of [\w-] (\w: a letter, digit or "_"), in the ASCII form of a sentence where
+# non-ASCII letters and digits are \x01: anything else a blank.
+_RUN_BYTES = bytes(
+    c if (c < 128 and (chr(c).isalnum() or chr(c) in "_-")) or c == 1 else 32 for c in range(256)
+)
+
+
 def _starts(sentence: str) -> list[int]:
-    """Offsets where a quantity may start: of each word (``TOKEN``, with its opening
-    quote) that begins with a digit or is a starter."""
+    r"""Offsets where a quantity may start: of each word (``TOKEN``, with its opening
+    quote) that begins with a digit or is a starter. (The runs are cut by C passes over
+    the bytes, where sre would test each character against \w in the Unicode tables.)"""
     out = []
-    for m in START_CANDIDATE.finditer(sentence):
-        word = m.group().lower()
-        if word[:1].isdigit() or word in STARTERS:
-            at = m.start()
-            out.append(at - 1 if at and sentence[at - 1] in "'\"" else at)
+    at = 0
+    for run in ascii_letters(sentence).translate(_RUN_BYTES).split(b" "):
+        if run:
+            word = sentence[at : at + len(run)].lower()
+            if word[:1].isdigit() or word in STARTERS:
+                out.append(at - 1 if at and sentence[at - 1] in "'\"" else at)
+        at += len(run) + 1
     return out
 
 
@@ -183,6 +194,28 @@ _SUBSET = (
 )
 
 
+def _search(
+    pattern: re.Pattern[str], sentence: str, low: str, leads: tuple[str, ...]
+) -> list[re.Match[str]]:
+    """``list(pattern.finditer(sentence))`` for a case-blind pattern every match of which
+    opens with one of ``leads``, found in ``low`` (``sentence.lower()``, when ``_plain``):
+    the pattern is tried there only, where a search tries it at every character."""
+    places: list[int] = []
+    for lead in leads:
+        at = low.find(lead)
+        while at >= 0:
+            places.append(at)
+            at = low.find(lead, at + 1)
+    places.sort()
+    out: list[re.Match[str]] = []
+    end = 0
+    for at in places:
+        if at >= end and (m := pattern.match(sentence, at)) is not None:
+            out.append(m)
+            end = m.end()
+    return out
+
+
 def _lowest(
     patterns: tuple[Cued, ...],
     anchored: tuple[Cued, ...],
@@ -191,12 +224,12 @@ def _lowest(
     low: str | None,
 ) -> int | None:
     """``low``: the lower-cased sentence when ``_plain``, else None (every pattern runs)."""
-    matches = [
-        m
-        for needs, pattern in patterns
-        if low is None or any(w in low for w in needs)
-        for m in pattern.finditer(sentence)
-    ]
+    matches: list[re.Match[str]] = []
+    for needs, pattern in patterns:
+        if low is None:
+            matches += pattern.finditer(sentence)
+        elif any(w in low for w in needs):
+            matches += _search(pattern, sentence, low, needs)
     matches += [
         m
         for needs, pattern in anchored

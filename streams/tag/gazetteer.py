@@ -11,7 +11,6 @@ linker (linker.py) revisits with the article's context.
 
 from __future__ import annotations
 
-import codecs
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -20,27 +19,17 @@ import ahocorasick
 
 from streams.tag.kb import KB, load_kb
 from streams.tag.records import Entry, Record
+from streams.text.scan import ascii_letters
 
 __all__ = ["Entry", "Gazetteer", "Match", "Record", "load_gazetteer", "person_titles"]
 
 ENTITY_TYPES = ("person", "organization", "country", "location")
-_LETTER = "\x01"  # stands for any non-ASCII letter or digit ("ï" in "Goïta")
-
-
-def _non_ascii(error: UnicodeError) -> tuple[str, int]:
-    # Non-ASCII letters stay letters; non-ASCII punctuation ("—", "’") separates words.
-    assert isinstance(error, UnicodeEncodeError)
-    chunk = error.object[error.start : error.end]
-    return "".join(_LETTER if c.isalnum() else " " for c in chunk), error.end
-
-
-codecs.register_error("wirewatch_letter", _non_ascii)
 _NAME_BYTES = bytes(c if (c < 128 and chr(c).isalnum()) or c == 1 else 32 for c in range(256))
 
 
 def name_form(text: str) -> str:
     """``text`` with every non-name character a space; same length, case kept."""
-    return text.encode("ascii", "wirewatch_letter").translate(_NAME_BYTES).decode("ascii")
+    return ascii_letters(text).translate(_NAME_BYTES).decode("ascii")
 
 
 def _key(alias: str) -> str:

@@ -123,12 +123,6 @@ TOKEN = re.compile(r"['\"]?[\w-]+")
 # First words of a bare quantity (the qualifier before it is optional in QTY, so patterns
 # anchored at the number itself still match "at least 30").
 STARTERS = frozenset(w.split()[0] for w in (*WORDS, *VAGUE))
-# The words (runs of [\w-], as TOKEN cuts them) that may be such a first word: those opening
-# with a digit or a non-ASCII letter, and the starters in any case. One C scan keeps the
-# Python test per word for these few instead of every word of the sentence.
-START_CANDIDATE = re.compile(
-    rf"(?<![\w-])(?:[^\W_A-Za-z][\w-]*|(?i:{trie(sorted(STARTERS))})(?![\w-]))"
-)
 
 
 # Substring tests on the lower-cased sentence (C-speed, unlike a regex alternation).

@@ -82,6 +82,24 @@ def lower_same_length(text: str) -> str:
     return "".join(c if len(c := ch.lower()) == 1 else ch for ch in text)
 
 
+def ascii_letters(text: str) -> bytes:
+    """``text`` as ASCII, same length: each non-ASCII letter or digit \\x01 ("ï" in "Goïta"),
+    any other non-ASCII character ("—", "’") a blank."""
+    data = text.encode("ascii", "replace")  # a "?" for each non-ASCII character
+    if text.isascii():
+        return data
+    # The few non-ASCII characters, found among the "?" with a C search each (where an
+    # error handler would be a Python call with an exception object per run of them).
+    out = bytearray(data)
+    at = data.find(b"?")
+    while at >= 0:
+        ch = text[at]
+        if ch != "?":
+            out[at] = 1 if ch.isalnum() else 32
+        at = data.find(b"?", at + 1)
+    return bytes(out)
+
+
 def words_only(text: str) -> str:
     """``text`` lower-cased, non-alphanumerics (and non-ASCII) as spaces; same length."""
     data = text.encode("ascii", "replace").translate(_WORD_BYTES)

@@ -66,3 +66,32 @@ def test_quantity_starts_are_those_of_whole_words(sentence: str) -> None:
         if (w := m.group().lstrip("'\"").lower())[:1].isdigit() or w in STARTERS
     ]
     assert _starts(sentence) == expected
+
+
+def _eval_sentences() -> list[str]:
+    from pathlib import Path
+
+    from streams.evaluate import load_items
+    from streams.text.clean import split_sentences
+
+    items = load_items(sorted((Path(__file__).resolve().parents[1] / "eval").glob("*.jsonl")))
+    return [s for item in items for s in split_sentences(item["body"])]
+
+
+def test_patterns_are_searched_where_their_words_open() -> None:
+    # _search tries a pattern only where one of its words opens: it must find all that
+    # finditer finds, so every match has to open with one of them.
+    from streams.tag.casualties import _KILLED, _WOUNDED, _plain, _search
+
+    extra = [
+        "The death toll rose to 12; the toll of the flood reached 30. Deaths of 4, bodies of 9.",
+        "Kill 3, KILLED 4 and killing 'dozens', executing 5, claims the lives of 16, claimed 2.",
+        "Wounding 3, injuring at least 40, wounds 2 and WOUNDED five; injures 1-2.",
+    ]
+    for sentence in [*_eval_sentences(), *extra]:
+        if not _plain(sentence):
+            continue
+        low = sentence.lower()
+        for needs, pattern in (*_KILLED, *_WOUNDED):
+            expected = [m.span() for m in pattern.finditer(sentence)]
+            assert [m.span() for m in _search(pattern, sentence, low, needs)] == expected
