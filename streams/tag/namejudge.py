@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from streams.tag.geonames import ascii_fold
 from streams.tag.lexicon import Lexicon, load_lexicon
-from streams.text.scan import Endings, forms
+from streams.text.scan import Endings, Openings, forms
 
 POSSESSIVE = re.compile(r"['’]s?$|-(?:[a-z][\w]*)$")
 _LINK_WORDS = frozenset(("of", "the", "for", "and", "&"))
@@ -131,19 +131,22 @@ class _Words:
     """Everything find_names needs that depends only on the lexicon and the titles."""
 
     titles: frozenset[str]
-    lower_titles: tuple[str, ...]
-    place_before: tuple[str, ...]
-    place_after: tuple[str, ...]
+    lower_titles: Endings
+    place_before: Endings
+    place_after: Openings  # after a name: " village", " State"
+    place_ending: Endings  # the same, ending a name: "Borno State"
 
 
 @lru_cache(maxsize=4)
 def _words_for(titles: frozenset[str]) -> _Words:
     lex = load_lexicon()
+    place_after = [f" {cue}" for cue in lex.place_after]
     return _Words(
         frozenset({*titles, *(t[:1].upper() + t[1:] for t in titles)}),
-        tuple(f"{t.lower()} " for t in titles if t[:1].islower()),
-        tuple(f"{cue} " for cue in lex.place_before),
-        tuple(f" {cue}" for cue in lex.place_after),
+        Endings([f"{t.lower()} " for t in titles if t[:1].islower()], line_end=False),
+        Endings([f"{cue} " for cue in lex.place_before], line_end=False),
+        Openings(place_after),
+        Endings(place_after, line_end=False),
     )
 
 
@@ -157,6 +160,7 @@ class Judge:
         self.apposition = _apposition(titles)
         self.place_before = words.place_before
         self.place_after = words.place_after
+        self.place_ending = words.place_ending
 
     def strip(
         self, words: list[tuple[str, int]], org: bool = False
@@ -196,8 +200,8 @@ class Judge:
         text = self.text
         before = text[max(0, start - 40) : start].lower()
         return (
-            before.endswith(self.place_before)
-            or text.startswith(self.place_after, end)
+            self.place_before.ends(before)
+            or self.place_after.opens(text, end)
             or before.endswith(" called ")
             or _list_cue(before)
         )
@@ -215,14 +219,14 @@ class Judge:
         start, end = words[0][1], words[-1][1] + len(words[-1][0])
         before = text[max(0, start - 40) : start].lower()
         after = text[end : end + 40]
-        if before.endswith(self.place_before) or after.startswith(self.place_after):
+        if self.place_before.ends(before) or self.place_after.opens(after):
             return "location", words
-        if len(tokens) > 1 and f" {' '.join(tokens[1:])}".endswith(self.place_after):
+        if len(tokens) > 1 and self.place_ending.ends(f" {' '.join(tokens[1:])}"):
             return "location", words  # "Bukkuyum Local Government Area", "Borno State"
         if _list_cue(before) or (len(tokens) <= 2 and before.endswith(" called ")):
             return "location", words
-        if not titled and self.lower_titles:
-            titled = before.endswith(self.lower_titles)
+        if not titled and self.lower_titles.endings:
+            titled = self.lower_titles.ends(before)
         plain = 2 <= len(tokens) <= 4 and not any(
             t in _LINK_WORDS or (t.isupper() and len(t) > 1) for t in tokens
         )  # "PREMIUM TIMES": a masthead, not a person

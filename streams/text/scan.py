@@ -30,6 +30,36 @@ _WORD_BYTES = bytes(
 Hit = tuple[int, int, int]
 
 
+class Openings:
+    """A finite set of openings, for ``text.startswith(openings, at)``: the text's next few
+    characters looked up, then its head of each length the openings sharing them have."""
+
+    def __init__(self, openings: Sequence[str]) -> None:
+        self.openings = frozenset(openings)
+        self.head = min((len(o) for o in self.openings), default=0)
+        groups: dict[str, list[str]] = {}
+        for opening in sorted(self.openings):
+            groups.setdefault(opening[: self.head], []).append(opening)
+        self._groups = {
+            head: (frozenset(group), sorted({len(o) for o in group}))
+            for head, group in groups.items()
+        }
+
+    def opens(self, text: str, at: int = 0) -> bool:
+        """Whether ``text[at:]`` starts with one of the openings."""
+        n = len(text)
+        group = self._groups.get(text[at : at + self.head]) if n - at >= self.head else None
+        if group is None:
+            return False
+        openings, lengths = group
+        for length in lengths:
+            if at + length > n:
+                return False
+            if text[at : at + length] in openings:
+                return True
+        return False
+
+
 def forms(*parts: str | Sequence[str]) -> tuple[str, ...]:
     """Every string made of one item of each part (a string is one item), in order: the
     finite language of a pattern such as ``(?:near|outside)(?: the)? ``, for endswith()."""
@@ -38,14 +68,16 @@ def forms(*parts: str | Sequence[str]) -> tuple[str, ...]:
 
 
 class Endings:
-    """A finite set of endings, for ``re.search("(?:...)$", text)`` with the pattern whose
-    language it is ("$" also matches before a final line break). A search tries the pattern
-    at every character, endswith() compares every ending in turn: this looks the text's
-    last few characters up, then its tail of each length the endings sharing them have."""
+    """A finite set of endings, for ``text.endswith(endings)`` or, with ``line_end``, for
+    ``re.search("(?:...)$", text)`` with the pattern whose language it is ("$" also matches
+    before a final line break). A search tries the pattern at every character, endswith()
+    compares every ending in turn: this looks the text's last few characters up, then its
+    tail of each length the endings sharing them have."""
 
-    def __init__(self, endings: Sequence[str]) -> None:
+    def __init__(self, endings: Sequence[str], line_end: bool = True) -> None:
         self.endings = frozenset(endings)
-        self.tail = min(len(e) for e in self.endings)
+        self.line_end = line_end
+        self.tail = min((len(e) for e in self.endings), default=0)
         groups: dict[str, list[str]] = {}
         for ending in sorted(self.endings):
             groups.setdefault(ending[-self.tail :], []).append(ending)
@@ -57,7 +89,7 @@ class Endings:
     def ends(self, text: str) -> bool:
         """Whether ``text`` ends with one of the endings."""
         return self._ends(text, len(text)) or (
-            text[-1:] == "\n" and self._ends(text, len(text) - 1)
+            self.line_end and text[-1:] == "\n" and self._ends(text, len(text) - 1)
         )
 
     def _ends(self, text: str, n: int) -> bool:

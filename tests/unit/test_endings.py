@@ -70,3 +70,16 @@ def test_suffix_tests_agree_with_the_patterns(pattern: re.Pattern[str], endings:
 
 def test_forms() -> None:
     assert forms(("a", "b"), ("", "s"), " of") == ("a of", "as of", "b of", "bs of")
+
+
+def test_endings_and_openings_are_endswith_and_startswith() -> None:
+    from streams.text.scan import Openings
+
+    rng = random.Random(3)
+    words = ["", "a", "ab", " ab", "ba ", "of ", "b", "abc", "c a"]
+    for _ in range(300):
+        items = rng.sample(words[1:], rng.randrange(0, 5))
+        text = "".join(rng.choice("abc \n") for _ in range(rng.randrange(0, 8)))
+        at = rng.randrange(0, len(text) + 2)
+        assert Endings(items, line_end=False).ends(text) == text.endswith(tuple(items))
+        assert Openings(items).opens(text, at) == text.startswith(tuple(items), at)
