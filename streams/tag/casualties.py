@@ -22,20 +22,19 @@ from streams.tag.quantities import (
     STARTERS,
     WORDS,
 )
-from streams.text.scan import ascii_letters
+from streams.text.scan import Leads, ascii_letters, plain_case
 
 # A pattern with the words one of which the (lower-cased) sentence must contain for it to
-# match: a substring test skips most regex searches. Where the pattern is searched, every
-# match opens with one of them, so it is tried only there.
+# match: a substring test skips most regex searches.
 Cued = tuple[tuple[str, ...], re.Pattern[str]]
 _DEATH_WORDS = ("killed", "dead", "died", "lives", "perished", "slain", "massacred")
 _HURT_WORDS = ("wounded", "injured", "hurt")
 
 
-def _patterns(after_verb: str, needs: tuple[str, ...]) -> tuple[Cued, ...]:
+def _patterns(after_verb: str, leads: tuple[str, ...]) -> tuple[Leads, ...]:
     return (
         # "killing at least two civilians"
-        (needs, re.compile(rf"\b(?:{after_verb})['\"]?\s+{QTY}", re.IGNORECASE)),
+        Leads(re.compile(rf"\b(?:{after_verb})['\"]?\s+{QTY}", re.IGNORECASE), leads),
     )
 
 
@@ -56,19 +55,19 @@ _KILLED = (
         r"killing|killed|kills|kill|executed|executing|massacred|slaughtered",
         ("kill", "execut", "massacred", "slaughtered"),
     ),
-    (
-        ("death toll", "toll"),
+    Leads(
         re.compile(
             rf"\b(?:death toll|toll)\b(?:\s+\w+){{0,3}}?\s+"
             rf"(?:to|at|of|exceeded|reached|surpassed|passed|stood at|climbed to){{1}}\s+{QTY}",
             re.I,
         ),
+        ("death toll", "toll"),
     ),
-    (("death", "bodies"), re.compile(rf"\b(?:deaths?|bodies) of\s+{QTY}", re.IGNORECASE)),
+    Leads(re.compile(rf"\b(?:deaths?|bodies) of\s+{QTY}", re.IGNORECASE), ("death", "bodies")),
     # "claimed the lives of 16", "claims 16 lives"
-    (
-        ("claim",),
+    Leads(
         re.compile(rf"\bclaim(?:s|ed|ing)?\s+(?:the\s+lives\s+of\s+)?{QTY}", re.IGNORECASE),
+        ("claim",),
     ),
 )
 _KILLED_AT = (
@@ -88,39 +87,57 @@ _WOUNDED_AT = (
 )
 # A figure one side gives about the other's losses. "Claims" by witnesses, relatives or
 # officials about victims, and claims of responsibility, are not such claims.
-_CLAIM_WORD = re.compile(
-    r"\b(?:claim(?:s|ed|ing)?|boast(?:s|ed|ing)?|tout(?:s|ed|ing)?)\b"
-    r"(?! responsibility| the lives| (?:at least |more than |over )?\S+ lives)",
-    re.I,
+_CLAIM_WORD = Leads(
+    re.compile(
+        r"\b(?:claim(?:s|ed|ing)?|boast(?:s|ed|ing)?|tout(?:s|ed|ing)?)\b"
+        r"(?! responsibility| the lives| (?:at least |more than |over )?\S+ lives)",
+        re.I,
+    ),
+    ("claim", "boast", "tout"),
 )
-_VICTIM_SIDE = re.compile(
-    r"\b(?:locals?|witness(?:es)?|residents?|relatives|survivors|activists|medics|doctors|"
-    r"hospital|rights groups?|monitor|testimon(?:y|ies))\b",
-    re.IGNORECASE,
+_VICTIM_SIDE = Leads(
+    re.compile(
+        r"\b(?:locals?|witness(?:es)?|residents?|relatives|survivors|activists|medics|doctors|"
+        r"hospital|rights groups?|monitor|testimon(?:y|ies))\b",
+        re.IGNORECASE,
+    ),
+    (
+        *("local", "witness", "resident", "relatives", "survivors", "activists", "medics"),
+        *("doctors", "hospital", "rights group", "monitor", "testimon"),
+    ),
 )
 _CLAIM_NEEDS = ("killed", "eliminated", "neutrali", "destroyed")
-_CLAIM_WORD_NEEDS = ("claim", "boast", "tout")
 _CLAIM = (
     # A party reporting what its own side did to the enemy: "the army said its troops killed".
-    re.compile(
-        r"\b(?:report(?:s|ed)?|sa(?:id|ys)|announc(?:ed|es)|stat(?:ed|es)|suggest(?:s|ed|ing)|"
-        r"claim(?:s|ed)?)\b[^.;]{0,60}?\b(?:they|it|we|its (?:troops|forces|fighters|soldiers|men|"
-        r"units)|their (?:fighters|forces|troops)|our (?:forces|troops|fighters))\s+"
-        r"(?:had\s+|have\s+|has\s+)?(?:killed|eliminated|neutrali[sz]ed|destroyed)\b",
-        re.IGNORECASE,
+    Leads(
+        re.compile(
+            r"\b(?:report(?:s|ed)?|sa(?:id|ys)|announc(?:ed|es)|stat(?:ed|es)|suggest(?:s|ed|ing)|"
+            r"claim(?:s|ed)?)\b[^.;]{0,60}?\b(?:they|it|we|its (?:troops|forces|fighters|soldiers|"
+            r"men|units)|their (?:fighters|forces|troops)|our (?:forces|troops|fighters))\s+"
+            r"(?:had\s+|have\s+|has\s+)?(?:killed|eliminated|neutrali[sz]ed|destroyed)\b",
+            re.IGNORECASE,
+        ),
+        ("report", "said", "says", "announc", "stat", "suggest", "claim"),
     ),
 )
 
 
 # A toll for a whole war or period, not for one event.
-_CUMULATIVE = re.compile(
-    r"\b(?:since (?:the (?:war|conflict|fighting|start|beginning)|(?:19|20)\d\d|last|early|"
-    r"late|january|february|march|april|may|june|july|august|september|october|november|"
-    r"december)|growing (?:list|number|toll)|so far|"
-    r"so far this year|this year alone|in total|overall|cumulative|the war has killed|"
-    r"conflict has killed|fighting has killed|war that has killed|have been killed in the war|"
-    r"death toll (?:in|of|from) the (?:war|conflict))\b",
-    re.IGNORECASE,
+_CUMULATIVE = Leads(
+    re.compile(
+        r"\b(?:since (?:the (?:war|conflict|fighting|start|beginning)|(?:19|20)\d\d|last|early|"
+        r"late|january|february|march|april|may|june|july|august|september|october|november|"
+        r"december)|growing (?:list|number|toll)|so far|"
+        r"so far this year|this year alone|in total|overall|cumulative|the war has killed|"
+        r"conflict has killed|fighting has killed|war that has killed|have been killed in the war|"
+        r"death toll (?:in|of|from) the (?:war|conflict))\b",
+        re.IGNORECASE,
+    ),
+    (
+        *("since ", "growing ", "so far", "this year alone", "in total", "overall", "cumulative"),
+        *("the war has killed", "conflict has killed", "fighting has killed"),
+        *("war that has killed", "have been killed in the war", "death toll "),
+    ),
 )
 
 
@@ -177,13 +194,6 @@ def _starts(sentence: str) -> list[int]:
     return out
 
 
-def _plain(sentence: str) -> bool:
-    """True when a substring test on ``sentence.lower()`` may stand in for a case-blind
-    regex: not so with "ı" or "ſ" (IGNORECASE matches them to "i" and "s", lower() keeps
-    them) or "İ" (lower() makes two characters of it)."""
-    return sentence.isascii() or not any(c in sentence for c in "İıſ")
-
-
 _SUBSET = (
     "including ",
     "among them ",
@@ -194,42 +204,18 @@ _SUBSET = (
 )
 
 
-def _search(
-    pattern: re.Pattern[str], sentence: str, low: str, leads: tuple[str, ...]
-) -> list[re.Match[str]]:
-    """``list(pattern.finditer(sentence))`` for a case-blind pattern every match of which
-    opens with one of ``leads``, found in ``low`` (``sentence.lower()``, when ``_plain``):
-    the pattern is tried there only, where a search tries it at every character."""
-    places: list[int] = []
-    for lead in leads:
-        at = low.find(lead)
-        while at >= 0:
-            places.append(at)
-            at = low.find(lead, at + 1)
-    places.sort()
-    out: list[re.Match[str]] = []
-    end = 0
-    for at in places:
-        if at >= end and (m := pattern.match(sentence, at)) is not None:
-            out.append(m)
-            end = m.end()
-    return out
-
-
 def _lowest(
-    patterns: tuple[Cued, ...],
+    patterns: tuple[Leads, ...],
     anchored: tuple[Cued, ...],
     sentence: str,
     starts: list[int],
     low: str | None,
 ) -> int | None:
-    """``low``: the lower-cased sentence when ``_plain``, else None (every pattern runs)."""
+    """``low``: the lower-cased sentence when ``plain_case``, else None (every pattern
+    runs)."""
     matches: list[re.Match[str]] = []
-    for needs, pattern in patterns:
-        if low is None:
-            matches += pattern.finditer(sentence)
-        elif any(w in low for w in needs):
-            matches += _search(pattern, sentence, low, needs)
+    for pattern in patterns:
+        matches += pattern.finditer(sentence, low)
     matches += [
         m
         for needs, pattern in anchored
@@ -249,19 +235,17 @@ def _lowest(
 
 def is_cumulative(sentence: str) -> bool:
     """True when the sentence's toll covers a war or a period rather than one event."""
-    return _CUMULATIVE.search(sentence) is not None
+    return _CUMULATIVE.search(sentence)
 
 
 def is_claim(sentence: str) -> bool:
     """True when the sentence reports a party's own claim of kills."""
-    low = sentence.lower() if _plain(sentence) else None
+    low = sentence.lower() if plain_case(sentence) else None
     if (low is None or any(w in low for w in _CLAIM_NEEDS)) and any(
-        p.search(sentence) for p in _CLAIM
+        p.search(sentence, low) for p in _CLAIM
     ):
         return True
-    if low is not None and not any(w in low for w in _CLAIM_WORD_NEEDS):
-        return False
-    return _CLAIM_WORD.search(sentence) is not None and not _VICTIM_SIDE.search(sentence)
+    return _CLAIM_WORD.search(sentence, low) and not _VICTIM_SIDE.search(sentence, low)
 
 
 def extract_casualties(sentence: str) -> Casualties:
@@ -272,7 +256,7 @@ def extract_casualties(sentence: str) -> Casualties:
     if not DIGIT.search(sentence) and not any(w in low for w in NUMBER_WORDS):
         return _NO_FIGURES
     starts = _starts(sentence)
-    plain_low = low if _plain(sentence) else None
+    plain_low = low if plain_case(sentence) else None
     killed = _lowest(_KILLED, _KILLED_AT, sentence, starts, plain_low)
     wounded = _lowest(_WOUNDED, _WOUNDED_AT, sentence, starts, plain_low)
     claimed = (killed is not None or wounded is not None) and is_claim(sentence)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from streams.tag import geo
 from streams.tag.casualties import Casualties, extract_casualties, is_cumulative
 from streams.text.clean import tail_spans
+from streams.text.scan import Leads
 
 if TYPE_CHECKING:
     from streams.tag.tagger import Mention
@@ -18,11 +19,18 @@ if TYPE_CHECKING:
 _VIOLENT = ("Battles", "Explosions/Remote violence", "Violence against civilians", "Riots")
 _LEAD_SENTENCES = 3
 # A sentence about an earlier or other incident ("days after", "last year") is not the story.
-_BACKGROUND = re.compile(
-    r"\b(?:days|weeks|months|years) (?:after|before|earlier|ago)|\bearlier (?:this|in)|"
-    r"\blast (?:year|month|week)\b|\ba series of\b|\brecent incident|\bpreviously\b|"
-    r"\bin (?:19|20)\d\d\b|\bsince (?:19|20)\d\d\b|\banother attack\b|\bseparate attack\b",
-    re.IGNORECASE,
+_BACKGROUND = Leads(
+    re.compile(
+        r"\b(?:days|weeks|months|years) (?:after|before|earlier|ago)|\bearlier (?:this|in)|"
+        r"\blast (?:year|month|week)\b|\ba series of\b|\brecent incident|\bpreviously\b|"
+        r"\bin (?:19|20)\d\d\b|\bsince (?:19|20)\d\d\b|\banother attack\b|\bseparate attack\b",
+        re.IGNORECASE,
+    ),
+    (
+        *("days ", "weeks ", "months ", "years ", "earlier ", "last ", "a series of"),
+        *("recent incident", "previously", "in 19", "in 20", "since 19", "since 20"),
+        *("another attack", "separate attack"),
+    ),
 )
 
 

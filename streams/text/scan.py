@@ -13,6 +13,7 @@ in "toward") ever reaches Python. Offsets are unchanged, so hits index the origi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from itertools import product
 from typing import Any
@@ -58,6 +59,57 @@ class Openings:
             if text[at : at + length] in openings:
                 return True
         return False
+
+
+def plain_case(text: str) -> bool:
+    """True when ``text.lower()`` may stand in for a case-blind regex: same length, and
+    IGNORECASE folds nothing that lower() keeps. Not so with "ı" or "ſ" (IGNORECASE matches
+    them to "i" and "s") or "İ" (lower() makes two characters of it)."""
+    return text.isascii() or not any(c in text for c in "İıſ")
+
+
+class Leads:
+    """A case-blind pattern every match of which opens with one of ``leads`` (lower case),
+    tried only where those open in the lower-cased text: a search tries a pattern at every
+    character (~1,000 instructions a character for the long alternations here)."""
+
+    def __init__(self, pattern: re.Pattern[str], leads: tuple[str, ...]) -> None:
+        assert pattern.flags & re.IGNORECASE
+        self.pattern = pattern
+        self.leads = leads
+
+    def _places(self, low: str) -> list[int]:
+        places: list[int] = []
+        for lead in self.leads:
+            at = low.find(lead)
+            while at >= 0:
+                places.append(at)
+                at = low.find(lead, at + 1)
+        places.sort()
+        return places
+
+    def search(self, text: str, low: str | None = None) -> bool:
+        """Whether the pattern matches in ``text``; ``low``: its lower() if known."""
+        if low is None:
+            if not plain_case(text):
+                return self.pattern.search(text) is not None
+            low = text.lower()
+        match = self.pattern.match
+        return any(match(text, at) is not None for at in self._places(low))
+
+    def finditer(self, text: str, low: str | None = None) -> list[re.Match[str]]:
+        """``list(pattern.finditer(text))``; ``low``: its lower() if known."""
+        if low is None:
+            if not plain_case(text):
+                return list(self.pattern.finditer(text))
+            low = text.lower()
+        out: list[re.Match[str]] = []
+        end = 0
+        for at in self._places(low):
+            if at >= end and (m := self.pattern.match(text, at)) is not None:
+                out.append(m)
+                end = m.end()
+        return out
 
 
 def forms(*parts: str | Sequence[str]) -> tuple[str, ...]:

@@ -79,19 +79,32 @@ def _eval_sentences() -> list[str]:
 
 
 def test_patterns_are_searched_where_their_words_open() -> None:
-    # _search tries a pattern only where one of its words opens: it must find all that
-    # finditer finds, so every match has to open with one of them.
-    from streams.tag.casualties import _KILLED, _WOUNDED, _plain, _search
+    # A Leads pattern is tried only where one of its words opens: it must find all that
+    # the regex finds, so every match has to open with one of them.
+    from streams.tag import casualties, events
+    from streams.text.scan import Leads
 
+    patterns = [
+        *casualties._KILLED,
+        *casualties._WOUNDED,
+        *casualties._CLAIM,
+        casualties._CLAIM_WORD,
+        casualties._VICTIM_SIDE,
+        casualties._CUMULATIVE,
+        events._BACKGROUND,
+    ]
+    assert all(isinstance(p, Leads) for p in patterns)
     extra = [
         "The death toll rose to 12; the toll of the flood reached 30. Deaths of 4, bodies of 9.",
         "Kill 3, KILLED 4 and killing 'dozens', executing 5, claims the lives of 16, claimed 2.",
         "Wounding 3, injuring at least 40, wounds 2 and WOUNDED five; injures 1-2.",
+        "Since the war began, SO FAR this year, In 2015 and since 1999, days after, Last week.",
+        "The army SAID its troops killed 40; witnesses and Locals claimed, boasts, touted it.",
+        "Another attack, a separate attack, a Series of strikes; previously, earlier this year.",
+        "İstanbul ſince ı: the War has killed 3, conflict has killed 4 in total, overall 5.",
     ]
     for sentence in [*_eval_sentences(), *extra]:
-        if not _plain(sentence):
-            continue
-        low = sentence.lower()
-        for needs, pattern in (*_KILLED, *_WOUNDED):
-            expected = [m.span() for m in pattern.finditer(sentence)]
-            assert [m.span() for m in _search(pattern, sentence, low, needs)] == expected
+        for p in patterns:
+            expected = [m.span() for m in p.pattern.finditer(sentence)]
+            assert [m.span() for m in p.finditer(sentence)] == expected, (p.pattern, sentence)
+            assert p.search(sentence) == bool(expected)
