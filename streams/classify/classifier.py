@@ -194,6 +194,10 @@ def _topics(hits: list[Hit], title_end: int, events: list[Event], tax: _Taxonomy
     return ranked or ["other"]
 
 
+def _among(event: Event | None, events: list[Event]) -> bool:
+    return any(e is event for e in events)
+
+
 def classify(title: str, body: str) -> Classification:
     """Events per sentence; the primary event is the headline's, else the lead's."""
     tax = load_taxonomy()
@@ -230,7 +234,8 @@ def classify(title: str, body: str) -> Classification:
     candidates = [e for e in (*headline, *lead) if e.confidence >= floor]
     primary = None
     for event in candidates:
-        margin = 0.1 if primary in headline and event in lead else 0.0
+        # (By identity: no two events share their evidence, so none equals another.)
+        margin = 0.1 if _among(primary, headline) and _among(event, lead) else 0.0
         if primary is None or event.confidence > primary.confidence + margin:
             primary = event
     if primary is not None:

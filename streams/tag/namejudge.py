@@ -10,9 +10,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from streams.tag.geonames import ascii_fold
 from streams.tag.lexicon import Lexicon, load_lexicon
-from streams.text.scan import Endings, Openings, forms
+from streams.text.scan import Endings, Openings, ascii_fold, forms
 
 POSSESSIVE = re.compile(r"['’]s?$|-(?:[a-z][\w]*)$")
 _LINK_WORDS = frozenset(("of", "the", "for", "and", "&"))

@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from streams.tag import geo
-from streams.tag.casualties import extract_casualties
+from streams.tag.casualties import Casualties, extract_casualties
 from streams.tag.events import enrich_events, primary_figures
 from streams.tag.gazetteer import Gazetteer, Match, load_gazetteer
 from streams.tag.kb import load_kb
@@ -302,6 +302,21 @@ def _successors(entities: list[Entity], countries: list[str], published_at: str 
             }
 
 
+class _Figures:
+    """``extract_casualties``, once per sentence of the article at hand: event sentences
+    are read for figures twice (per event, then for the article's toll). (Not an lru_cache
+    per article: building one runs functools' Python code.)"""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, Casualties] = {}
+
+    def __call__(self, sentence: str) -> Casualties:
+        figures = self.seen.get(sentence)
+        if figures is None:
+            figures = self.seen[sentence] = extract_casualties(sentence)
+        return figures
+
+
 def tag(
     title: str,
     body: str,
@@ -322,8 +337,7 @@ def tag(
     # With no country named, people, groups and places still hint where the story is.
     hints = [m.record.country_code for m in mentions if m.record and m.record.country_code]
     main = countries[:1] or [c for c in hints if c][:1]
-    # Event sentences are read for figures twice (per event, then for the article's toll).
-    figures_of = lru_cache(maxsize=None)(extract_casualties)
+    figures_of = _Figures()
     enriched, primary, place = enrich_events(text, mentions, events, primary_type, main, figures_of)
     primary_country = (place or {}).get("country_code") or (main[0] if main else None)
     entities = _entities(mentions, text, title_end, main[0] if main else None)

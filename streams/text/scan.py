@@ -14,6 +14,7 @@ in "toward") ever reaches Python. Offsets are unchanged, so hits index the origi
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from itertools import product
 from typing import Any
@@ -164,6 +165,13 @@ def lower_same_length(text: str) -> str:
         return low
     # A few characters grow when lower-cased ("İ"): keep those as they are.
     return "".join(c if len(c := ch.lower()) == 1 else ch for ch in text)
+
+
+def ascii_fold(text: str) -> str:
+    """``text`` without its accents and anything else not ASCII ("Goïta" -> "Goita")."""
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
 def ascii_letters(text: str) -> bytes:
