@@ -12,8 +12,9 @@ linker (linker.py) revisits with the article's context.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any
 
 import ahocorasick
 
@@ -52,13 +53,32 @@ def _order_initials(automaton: Any, initials: str) -> None:
         automaton.add_word(f" {ch}\x02", None)
 
 
-class Match(NamedTuple):
+# A class mypyc compiles, not a named tuple: built and read natively (a named tuple's
+# constructor is a Python call, its fields boxed items). Never reassigned.
+@dataclass(init=False, unsafe_hash=True)
+class Match:
     start: int
     end: int
     text: str
     record: Record
-    demonym: bool = False  # "Malian" names Mali only as an adjective
-    candidates: tuple[Entry, ...] = ()
+    demonym: bool  # "Malian" names Mali only as an adjective
+    candidates: tuple[Entry, ...]
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        text: str,
+        record: Record,
+        demonym: bool = False,
+        candidates: tuple[Entry, ...] = (),
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.text = text
+        self.record = record
+        self.demonym = demonym
+        self.candidates = candidates
 
 
 def _rank(entry: Entry) -> tuple[int, int]:
@@ -118,13 +138,12 @@ class Gazetteer:
         hits.sort()
         chosen: list[Match] = []
         edge = -1
-        new = tuple.__new__  # a named tuple's own __new__ is a Python call: 3x slower
         for start, neg_end, bucket in hits:
             if start >= edge:
                 edge = -neg_end
                 best = bucket[0]
                 chosen.append(
-                    new(Match, (start, edge, text[start:edge], best.record, best.demonym, bucket))
+                    Match(start, edge, text[start:edge], best.record, best.demonym, bucket)
                 )
         return chosen
 

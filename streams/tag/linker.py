@@ -182,15 +182,12 @@ def link(text: str, matches: list[Match]) -> list[Match]:
     given_names = load_lexicon().given_names
     out: list[Match] = []
     for m in matches:
-        start, end, surface, record, _, candidates = m
-        if len(candidates) == 1 and not candidates[0].generic and record.curated:
-            if not (surface in given_names and _surname_after(text, end, taken_starts)):
+        candidates = m.candidates
+        if len(candidates) == 1 and not candidates[0].generic and m.record.curated:
+            if not (m.text in given_names and _surname_after(text, m.end, taken_starts)):
                 out.append(m)
             continue
         entry = _choose(m, context, sport, text, taken_starts)
         if entry is not None:
-            # m._replace(record=..., demonym=...), without its Python-level overhead
-            out.append(
-                tuple.__new__(Match, (start, end, surface, entry.record, entry.demonym, candidates))
-            )
+            out.append(Match(m.start, m.end, m.text, entry.record, entry.demonym, candidates))
     return out

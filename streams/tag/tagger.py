@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any
 
 from streams.tag import geo
 from streams.tag.casualties import Casualties, extract_casualties
@@ -24,15 +24,49 @@ _TITLE_FACTOR, _NAMED, _HINT, _EVIDENCE_BONUS = 2.0, 1.0, 0.5, 1.0
 _PLACE_KINDS_IMPLYING_COUNTRY = ("admin1", "area", "district", "camp", "town")
 
 
-class Mention(NamedTuple):
+@dataclass(init=False, unsafe_hash=True)  # (as gazetteer.Match: a class mypyc compiles)
+class Mention:
     start: int
     end: int
     record: Record | None  # None: a name found in the copy but not in the knowledge base
     name: str
     type: str
-    demonym: bool = False
-    precision: int | None = None
-    kind: str | None = None  # the record's kind; "media" for an unlinked masthead
+    demonym: bool
+    precision: int | None
+    kind: str | None  # the record's kind; "media" for an unlinked masthead
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        record: Record | None,
+        name: str,
+        type: str,
+        demonym: bool = False,
+        precision: int | None = None,
+        kind: str | None = None,
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.record = record
+        self.name = name
+        self.type = type
+        self.demonym = demonym
+        self.precision = precision
+        self.kind = kind
+
+    def order(self) -> tuple[Any, ...]:
+        """The fields in order: mentions sort as the named tuple they were."""
+        return (
+            self.start,
+            self.end,
+            self.record,
+            self.name,
+            self.type,
+            self.demonym,
+            self.precision,
+            self.kind,
+        )
 
 
 # Not frozen: a dataclass's generated __init__ runs interpreted (~2 us with frozen's
@@ -185,24 +219,22 @@ def _mentions(text: str, title_end: int) -> list[Mention]:
     matched = _datelines_titled(text)
     found = gaz.find(matched)
     if matched is not text:
-        found = [m._replace(text=text[m.start : m.end]) for m in found]
+        found = [
+            Match(m.start, m.end, text[m.start : m.end], m.record, m.demonym, m.candidates)
+            for m in found
+        ]
     everything = _with_adjectives(gaz, link(text, found))
     # Seas and regions spanning countries keep their words from other readings, no more.
     linked = [m for m in everything if m.record.kind != "supra"]
-    new = tuple.__new__  # a named tuple's own __new__ is a Python call: 3x slower
     out = [
-        new(
-            Mention,
-            (
-                m.start,
-                m.end,
-                m.record,
-                m.record.name,
-                m.record.type,
-                m.demonym,
-                geo.geo_precision(m.record, text, m.start),
-                None,
-            ),
+        Mention(
+            m.start,
+            m.end,
+            m.record,
+            m.record.name,
+            m.record.type,
+            m.demonym,
+            geo.geo_precision(m.record, text, m.start),
         )
         for m in linked
     ]
@@ -211,10 +243,8 @@ def _mentions(text: str, title_end: int) -> list[Mention]:
     for name in find_names(text, taken, titles):
         precision = 2 if name.type == "location" else None
         kind, type_ = ("media", "organization") if name.type == "media" else (None, name.type)
-        out.append(
-            new(Mention, (name.start, name.end, None, name.text, type_, False, precision, kind))
-        )
-    out.sort()
+        out.append(Mention(name.start, name.end, None, name.text, type_, False, precision, kind))
+    out.sort(key=Mention.order)
     return out
 
 
