@@ -103,7 +103,7 @@ class _Taxonomy:
     events: CueIndex
     dampeners: CueIndex
     factors: dict[str, float]
-    topic_terms: dict[int, tuple[str, ...]]
+    topic_terms: list[tuple[str, ...]]  # by term id
     topic_min: dict[str, float]
     event_topics: dict[str, tuple[str, ...]]
     min_event_confidence: float
@@ -144,7 +144,7 @@ def build_taxonomy(data: dict[str, Any]) -> _Taxonomy:
         events=CueIndex(cues),
         dampeners=CueIndex(dampeners),
         factors=factors,
-        topic_terms=topic_terms,
+        topic_terms=[topic_terms.get(t, ()) for t in range(len(phrases))],
         topic_min=topic_min,
         event_topics={k: tuple(v) for k, v in data.get("event_topics", {}).items()},
         min_event_confidence=float(data["min_event_confidence"]),
@@ -182,10 +182,9 @@ def _confidence(text: str, hits: list[Hit], tax: _Taxonomy, weight: float) -> fl
 def _topics(hits: list[Hit], title_end: int, events: list[Event], tax: _Taxonomy) -> list[str]:
     scores: dict[str, float] = {}
     topic_terms = tax.topic_terms
-    for start, _, term in hits:
-        if term in topic_terms:
-            for topic in topic_terms[term]:
-                scores[topic] = scores.get(topic, 0.0) + (2.0 if start < title_end else 1.0)
+    for hit in hits:
+        for topic in topic_terms[hit.term]:
+            scores[topic] = scores.get(topic, 0.0) + (2.0 if hit.start < title_end else 1.0)
     scores = {t: s for t, s in scores.items() if s >= tax.topic_min[t]}
     for event in events:
         for topic in tax.event_topics.get(event.event_type, ()):
