@@ -10,7 +10,7 @@ looked up from the terms found in it, so sentences with no term cost nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from streams.text.scan import Hit, PhraseSet
@@ -23,6 +23,25 @@ class Cue:
     first: frozenset[int]
     gap: int = -1  # -1: a plain cue; else the most words between ``first`` and ``then``
     then: frozenset[int] = frozenset()
+    # ``first`` and ``then`` as bytes indexed by term id, 1 for a member: testing a hit's
+    # term boxes and hashes no int.
+    first_mask: bytes = field(init=False, repr=False, compare=False)
+    then_mask: bytes = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "first_mask", _mask(self.first))
+        object.__setattr__(self, "then_mask", _mask(self.then))
+
+
+def _mask(terms: frozenset[int]) -> bytes:
+    out = bytearray(max(terms, default=-1) + 1)
+    for term in terms:
+        out[term] = 1
+    return bytes(out)
+
+
+def _has(mask: bytes, term: int) -> bool:
+    return term < len(mask) and mask[term] == 1
 
 
 def _terms(phrases: PhraseSet, alternatives: str) -> frozenset[int]:
@@ -84,14 +103,14 @@ class CueIndex:
 
 def _near(text: str, hits: list[Hit], cue: Cue) -> bool:
     # The B phrases first: with none (the usual case) no A phrase need be looked at.
-    then = cue.then
-    b_starts = [hit.start for hit in hits if hit.term in then]
+    then = cue.then_mask
+    b_starts = [hit.start for hit in hits if _has(then, hit.term)]
     if not b_starts:
         return False
     spaces = cue.gap + 1  # N words between two phrases means N + 1 spaces
-    first = cue.first
+    first = cue.first_mask
     for hit in hits:
-        if hit.term in first:
+        if _has(first, hit.term):
             a_end = hit.end
             for b_start in b_starts:
                 if b_start >= a_end and text.count(" ", a_end, b_start) <= spaces:
