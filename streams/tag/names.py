@@ -77,6 +77,14 @@ def _owner(near: list[tuple[int, int, str]], at: int, end: int) -> str | None:
     return kind
 
 
+def _first(mention: tuple[int, int, str]) -> int:
+    return mention[0]
+
+
+def _ordered(mentions: list[tuple[int, int, str]]) -> bool:
+    return all(mentions[i][0] <= mentions[i + 1][0] for i in range(len(mentions) - 1))
+
+
 def find_names(text: str, taken: list[tuple[int, int, str]], titles: frozenset[str]) -> list[Name]:
     """Unlinked names in ``text``. ``taken`` are linked mentions (start, end, type): a
     person or organisation cuts a span; a country or place may sit inside an organisation's
@@ -84,11 +92,21 @@ def find_names(text: str, taken: list[tuple[int, int, str]], titles: frozenset[s
     judge = Judge(text, titles)
     non_name = judge.lex.non_name
     found: list[Name] = []
-    linked_end = {a: b for a, b, _ in taken}
+    # The mentions by start (the gazetteer's order already), walked along with the spans:
+    # ``linked`` is the end of the last one opening where a span does.
+    by_start = taken if _ordered(taken) else sorted(taken, key=_first)
+    j, n = 0, len(by_start)
     for match in _SPAN.finditer(text, _title_case_end(text)):
-        start, end = match.start(), match.end()
+        start, end = match.span()
+        while j < n and by_start[j][0] < start:
+            j += 1
+        linked = -1
+        k = j
+        while k < n and by_start[k][0] == start:
+            linked = by_start[k][1]
+            k += 1
         # The commonest verdicts first: most spans are a linked name ("Mali's").
-        if linked_end.get(start, -1) >= end - 2 or end - start < 3:
+        if linked >= end - 2 or end - start < 3:
             continue
         group = match.group()
         if group in non_name:

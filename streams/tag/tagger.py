@@ -244,8 +244,16 @@ def _mentions(text: str, title_end: int) -> list[Mention]:
         precision = 2 if name.type == "location" else None
         kind, type_ = ("media", "organization") if name.type == "media" else (None, name.type)
         out.append(Mention(name.start, name.end, None, name.text, type_, False, precision, kind))
-    out.sort(key=Mention.order)
+    # In the named tuple's order: by start and end (one int each, cheap to compare), and
+    # by all the fields where two share both (never seen, but a name may sit on a place).
+    out.sort(key=_span_key)
+    if any(_span_key(out[i]) == _span_key(out[i + 1]) for i in range(len(out) - 1)):
+        out.sort(key=Mention.order)
     return out
+
+
+def _span_key(mention: Mention) -> int:
+    return (mention.start << 32) | mention.end
 
 
 def _countries(mentions: list[Mention], text: str, title_end: int) -> dict[str, float]:
