@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-deps kafka-jars run test unit integration lint format clean \
+.PHONY: help install build system-deps kafka-jars run test unit integration lint format clean \
 	prometheus report eval bench-nlp bench
 
 help: ## show the targets
@@ -19,7 +19,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $@
 
-install: $(STAMP) ## create the virtualenv and install wirewatch (editable) with dev tools
+install: $(STAMP) build ## create the virtualenv and install wirewatch (editable) with dev tools
+
+# The NLP hot path compiled with mypyc (build_mypyc.py), rebuilt when a source changes.
+# Optional: with no C compiler, or NATIVE=0, the pure-Python modules run (slower NLP).
+NATIVE   ?= 1
+NATIVE_STAMP := streams/_native.json
+NATIVE_SOURCES := $(shell grep -o '"streams/[a-z_/]*\.py"' build_mypyc.py | tr -d '"')
+$(NATIVE_STAMP): build_mypyc.py $(NATIVE_SOURCES) | $(STAMP)
+	$(BIN)/python build_mypyc.py
+
+ifeq ($(NATIVE),1)
+build: $(STAMP) $(NATIVE_STAMP) ## compile the NLP modules with mypyc (in place; NATIVE=0: skip)
+else
+build: $(STAMP)
+endif
 
 system-deps: ## install kcat and prometheus (Debian) when missing; check java and mvn for the test broker
 	@command -v kcat >/dev/null || { echo "==> installing kcat"; \
@@ -35,26 +49,27 @@ system-deps: ## install kcat and prometheus (Debian) when missing; check java an
 kafka-jars: $(STAMP) ## resolve the Apache Kafka broker jars from Maven Central into .cache/
 	@$(BIN)/python -c "from streams.brokers.kafka import resolve_jars; print('==> Kafka jars in', resolve_jars())"
 
-run: $(STAMP) ## embedded broker (unless WIREWATCH_BROKER is set), worker, seeds, alerts
+run: $(STAMP) build ## embedded broker (unless WIREWATCH_BROKER is set), worker, seeds, alerts
 	$(BIN)/wirewatch run
 
-test: $(STAMP) system-deps kafka-jars ## the whole suite: unit + integration on real Kafka and Tansu
+test: $(STAMP) build system-deps kafka-jars ## the whole suite: unit + integration on real Kafka and Tansu
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-unit: $(STAMP) ## unit tests only (no broker)
+unit: $(STAMP) build ## unit tests only (no broker)
 	$(BIN)/pytest tests/unit $(PYTEST_ARGS)
 
-integration: $(STAMP) system-deps kafka-jars ## integration tests only
+integration: $(STAMP) build system-deps kafka-jars ## integration tests only
 	$(BIN)/pytest tests/integration $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff, ruff format --check, mypy
-	$(BIN)/ruff check streams tests
-	$(BIN)/ruff format --check streams tests
+	$(BIN)/ruff check streams tests build_mypyc.py
+	$(BIN)/ruff format --check streams tests build_mypyc.py
 	$(BIN)/mypy
+	$(BIN)/mypy build_mypyc.py
 
 format: $(STAMP) ## apply ruff fixes and formatting
-	$(BIN)/ruff check --fix streams tests
-	$(BIN)/ruff format streams tests
+	$(BIN)/ruff check --fix streams tests build_mypyc.py
+	$(BIN)/ruff format streams tests build_mypyc.py
 
 # Observability: a local Prometheus and PNG charts from it.
 PROMETHEUS_URL ?= http://127.0.0.1:9090
@@ -70,16 +85,17 @@ report: $(STAMP) ## PNG charts (throughput, latency) of the last MINUTES from PR
 	$(BIN)/wirewatch report --prometheus $(PROMETHEUS_URL) --out $(REPORT_DIR) --minutes $(MINUTES)
 
 # NLP quality on the labelled set, and NLP speed.
-eval: $(STAMP) ## score classification/tagging on tests/eval/*.jsonl (all, dev, test)
+eval: $(STAMP) build ## score classification/tagging on tests/eval/*.jsonl (all, dev, test)
 	$(BIN)/wirewatch eval tests/eval/*.jsonl
 
-bench-nlp: $(STAMP) ## clean + classify + tag articles/s on one core, offline (seed articles)
+bench-nlp: $(STAMP) build ## clean + classify + tag articles/s on one core, offline (seed articles)
 	$(BIN)/python -m streams.bench.nlp
 
-clean: ## remove the virtualenv, caches and local state
-	rm -rf $(VENV) .cache .wirewatch .pytest_cache .mypy_cache .ruff_cache
+clean: ## remove the virtualenv, caches, local state and compiled modules
+	$(PYTHON) build_mypyc.py --clean
+	rm -rf $(VENV) .cache .wirewatch .pytest_cache .mypy_cache .ruff_cache build
 
 # The pipeline benchmark (R/P/F).
 BENCH_ARTICLES ?= 20000
-bench: $(STAMP) kafka-jars ## R/P/F throughput, latency, RSS on Tansu and Apache Kafka → bench/results/
+bench: $(STAMP) build kafka-jars ## R/P/F throughput, latency, RSS on Tansu and Apache Kafka → bench/results/
 	$(BIN)/wirewatch bench --articles $(BENCH_ARTICLES) --broker both --out bench/results

@@ -6,7 +6,7 @@ compiled cues (see ``cues.py``) and decides, per sentence, which ACLED event it 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -15,7 +15,7 @@ import yaml
 
 from streams.classify.cues import Cue, CueIndex, by_sentence, parse_cue
 from streams.text.clean import sentence_spans
-from streams.text.scan import PhraseSet
+from streams.text.scan import Hit, PhraseSet
 
 NONE = "None"
 EVENT_TYPES = (
@@ -39,12 +39,22 @@ TOPICS = (
 )
 
 
-@dataclass(frozen=True)
+# Not frozen: a dataclass's generated __init__ runs interpreted (~2 us with frozen's
+# object.__setattr__); this one mypyc compiles. The fields are never reassigned.
+@dataclass(init=False, unsafe_hash=True)
 class Event:
     event_type: str
     sub_type: str | None
     confidence: float
     evidence: str
+
+    def __init__(
+        self, event_type: str, sub_type: str | None, confidence: float, evidence: str
+    ) -> None:
+        self.event_type = event_type
+        self.sub_type = sub_type
+        self.confidence = confidence
+        self.evidence = evidence
 
     def to_record(self) -> dict[str, Any]:
         return {
@@ -55,13 +65,27 @@ class Event:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(init=False, unsafe_hash=True)  # (as Event)
 class Classification:
     event_type: str
     event_subtype: str | None
     event_confidence: float
-    topics: list[str] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
+    topics: list[str]
+    events: list[Event]
+
+    def __init__(
+        self,
+        event_type: str,
+        event_subtype: str | None,
+        event_confidence: float,
+        topics: list[str] | None = None,
+        events: list[Event] | None = None,
+    ) -> None:
+        self.event_type = event_type
+        self.event_subtype = event_subtype
+        self.event_confidence = event_confidence
+        self.topics = [] if topics is None else topics
+        self.events = [] if events is None else events
 
     def to_record(self) -> dict[str, Any]:
         return {
@@ -79,7 +103,7 @@ class _Taxonomy:
     events: CueIndex
     dampeners: CueIndex
     factors: dict[str, float]
-    topic_terms: dict[int, tuple[str, ...]]
+    topic_terms: list[tuple[str, ...]]  # by term id
     topic_min: dict[str, float]
     event_topics: dict[str, tuple[str, ...]]
     min_event_confidence: float
@@ -120,7 +144,7 @@ def build_taxonomy(data: dict[str, Any]) -> _Taxonomy:
         events=CueIndex(cues),
         dampeners=CueIndex(dampeners),
         factors=factors,
-        topic_terms=topic_terms,
+        topic_terms=[topic_terms.get(t, ()) for t in range(len(phrases))],
         topic_min=topic_min,
         event_topics={k: tuple(v) for k, v in data.get("event_topics", {}).items()},
         min_event_confidence=float(data["min_event_confidence"]),
@@ -140,7 +164,7 @@ def load_taxonomy() -> _Taxonomy:
     return build_taxonomy(yaml.load(text, Loader=loader))
 
 
-def _sentence_event(text: str, hits: list[Any], tax: _Taxonomy) -> Cue | None:
+def _sentence_event(text: str, hits: list[Hit], tax: _Taxonomy) -> Cue | None:
     best: Cue | None = None
     for cue in tax.events.matches(text, hits):  # listed in priority order
         if best is None or cue.weight > best.weight:
@@ -148,26 +172,29 @@ def _sentence_event(text: str, hits: list[Any], tax: _Taxonomy) -> Cue | None:
     return best
 
 
-def _confidence(text: str, hits: list[Any], tax: _Taxonomy, weight: float) -> float:
+def _confidence(text: str, hits: list[Hit], tax: _Taxonomy, weight: float) -> float:
     confidence = weight
     for name in {cue.label for cue in tax.dampeners.matches(text, hits)}:
         confidence *= tax.factors[name]
     return round(min(confidence, 1.0), 2)
 
 
-def _topics(hits: list[Any], title_end: int, events: list[Event], tax: _Taxonomy) -> list[str]:
+def _topics(hits: list[Hit], title_end: int, events: list[Event], tax: _Taxonomy) -> list[str]:
     scores: dict[str, float] = {}
     topic_terms = tax.topic_terms
-    for start, _, term in hits:
-        if term in topic_terms:
-            for topic in topic_terms[term]:
-                scores[topic] = scores.get(topic, 0.0) + (2.0 if start < title_end else 1.0)
+    for hit in hits:
+        for topic in topic_terms[hit.term]:
+            scores[topic] = scores.get(topic, 0.0) + (2.0 if hit.start < title_end else 1.0)
     scores = {t: s for t, s in scores.items() if s >= tax.topic_min[t]}
     for event in events:
         for topic in tax.event_topics.get(event.event_type, ()):
             scores[topic] = scores.get(topic, 0.0) + 100 * event.confidence
     ranked = sorted(scores, key=lambda t: (-scores[t], TOPICS.index(t)))
     return ranked or ["other"]
+
+
+def _among(event: Event | None, events: list[Event]) -> bool:
+    return any(e is event for e in events)
 
 
 def classify(title: str, body: str) -> Classification:
@@ -206,7 +233,8 @@ def classify(title: str, body: str) -> Classification:
     candidates = [e for e in (*headline, *lead) if e.confidence >= floor]
     primary = None
     for event in candidates:
-        margin = 0.1 if primary in headline and event in lead else 0.0
+        # (By identity: no two events share their evidence, so none equals another.)
+        margin = 0.1 if _among(primary, headline) and _among(event, lead) else 0.0
         if primary is None or event.confidence > primary.confidence + margin:
             primary = event
     if primary is not None:

@@ -9,8 +9,8 @@ looked up from the terms found in it, so sentences with no term cost nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from streams.text.scan import Hit, PhraseSet
@@ -23,6 +23,25 @@ class Cue:
     first: frozenset[int]
     gap: int = -1  # -1: a plain cue; else the most words between ``first`` and ``then``
     then: frozenset[int] = frozenset()
+    # ``first`` and ``then`` as bytes indexed by term id, 1 for a member: testing a hit's
+    # term boxes and hashes no int.
+    first_mask: bytes = field(init=False, repr=False, compare=False)
+    then_mask: bytes = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "first_mask", _mask(self.first))
+        object.__setattr__(self, "then_mask", _mask(self.then))
+
+
+def _mask(terms: frozenset[int]) -> bytes:
+    out = bytearray(max(terms, default=-1) + 1)
+    for term in terms:
+        out[term] = 1
+    return bytes(out)
+
+
+def _has(mask: bytes, term: int) -> bool:
+    return term < len(mask) and mask[term] == 1
 
 
 def _terms(phrases: PhraseSet, alternatives: str) -> frozenset[int]:
@@ -52,53 +71,68 @@ class CueIndex:
 
     def __init__(self, cues: Iterable[Cue]) -> None:
         self.cues = tuple(cues)
-        self._by_term: dict[int, list[int]] = {}
+        # The cues each term opens, indexed by term id (a list: no int is boxed or hashed).
+        size = max((t + 1 for cue in self.cues for t in cue.first), default=0)
+        by_term: list[list[int]] = [[] for _ in range(size)]
         for n, cue in enumerate(self.cues):
             for term in cue.first:
-                self._by_term.setdefault(term, []).append(n)
+                by_term[term].append(n)
+        self._by_term = by_term
 
-    def matches(self, text: str, hits: Sequence[Hit]) -> list[Cue]:
+    def matches(self, text: str, hits: list[Hit]) -> list[Cue]:
         """Cues satisfied by ``hits`` (the hits of one sentence of ``text``), in list order."""
-        candidates: set[int] = set()
+        candidates: list[int] = []
         by_term = self._by_term
-        for _, _, term in hits:
-            if term in by_term:
-                candidates.update(by_term[term])
+        size = len(by_term)
+        for hit in hits:
+            if hit.term < size:
+                candidates += by_term[hit.term]
         if not candidates:
             return []
+        candidates.sort()
         out = []
-        for n in sorted(candidates):
-            cue = self.cues[n]
-            if cue.gap < 0 or _near(text, hits, cue):
-                out.append(cue)
+        last = -1
+        for n in candidates:
+            if n != last:  # (a cue two terms open is listed twice)
+                last = n
+                cue = self.cues[n]
+                if cue.gap < 0 or _near(text, hits, cue):
+                    out.append(cue)
         return out
 
 
-def _near(text: str, hits: Sequence[Hit], cue: Cue) -> bool:
+def _near(text: str, hits: list[Hit], cue: Cue) -> bool:
     # The B phrases first: with none (the usual case) no A phrase need be looked at.
-    b_starts = [b_start for b_start, _, b_term in hits if b_term in cue.then]
+    then = cue.then_mask
+    b_starts = [hit.start for hit in hits if _has(then, hit.term)]
     if not b_starts:
         return False
     spaces = cue.gap + 1  # N words between two phrases means N + 1 spaces
-    first = cue.first
-    for _, a_end, a_term in hits:
-        if a_term in first:
+    first = cue.first_mask
+    for hit in hits:
+        if _has(first, hit.term):
+            a_end = hit.end
             for b_start in b_starts:
                 if b_start >= a_end and text.count(" ", a_end, b_start) <= spaces:
                     return True
     return False
 
 
-def by_sentence(hits: Sequence[Hit], spans: Sequence[tuple[int, int]]) -> list[list[Hit]]:
+def by_sentence(hits: list[Hit], spans: list[tuple[int, int]]) -> list[list[Hit]]:
     """The hits falling in each sentence span (hits and spans both in text order)."""
     out: list[list[Hit]] = [[] for _ in spans]
     i, n = 0, len(spans)
-    for hit in sorted(hits):
-        start = hit[0]
+    # By start (a hit's order in its sentence's list does not matter).
+    for hit in sorted(hits, key=_start):
+        start = hit.start
         while i < n and spans[i][1] <= start:
             i += 1
         if i == n:
             break
-        if start >= spans[i][0] and hit[1] <= spans[i][1]:
+        if start >= spans[i][0] and hit.end <= spans[i][1]:
             out[i].append(hit)
     return out
+
+
+def _start(hit: Hit) -> int:
+    return hit.start

@@ -19,10 +19,10 @@ from streams.tag.quantities import (
     HURT,
     NUMBER_WORDS,
     QTY,
-    START_CANDIDATE,
     STARTERS,
     WORDS,
 )
+from streams.text.scan import Leads, ascii_letters, plain_case
 
 # A pattern with the words one of which the (lower-cased) sentence must contain for it to
 # match: a substring test skips most regex searches.
@@ -31,10 +31,10 @@ _DEATH_WORDS = ("killed", "dead", "died", "lives", "perished", "slain", "massacr
 _HURT_WORDS = ("wounded", "injured", "hurt")
 
 
-def _patterns(after_verb: str, needs: tuple[str, ...]) -> tuple[Cued, ...]:
+def _patterns(after_verb: str, leads: tuple[str, ...]) -> tuple[Leads, ...]:
     return (
         # "killing at least two civilians"
-        (needs, re.compile(rf"\b(?:{after_verb})['\"]?\s+{QTY}", re.IGNORECASE)),
+        Leads(re.compile(rf"\b(?:{after_verb})['\"]?\s+{QTY}", re.IGNORECASE), leads),
     )
 
 
@@ -55,19 +55,19 @@ _KILLED = (
         r"killing|killed|kills|kill|executed|executing|massacred|slaughtered",
         ("kill", "execut", "massacred", "slaughtered"),
     ),
-    (
-        ("toll",),
+    Leads(
         re.compile(
             rf"\b(?:death toll|toll)\b(?:\s+\w+){{0,3}}?\s+"
             rf"(?:to|at|of|exceeded|reached|surpassed|passed|stood at|climbed to){{1}}\s+{QTY}",
             re.I,
         ),
+        ("death toll", "toll"),
     ),
-    (("death", "bodies"), re.compile(rf"\b(?:deaths?|bodies) of\s+{QTY}", re.IGNORECASE)),
+    Leads(re.compile(rf"\b(?:deaths?|bodies) of\s+{QTY}", re.IGNORECASE), ("death", "bodies")),
     # "claimed the lives of 16", "claims 16 lives"
-    (
-        ("claim",),
+    Leads(
         re.compile(rf"\bclaim(?:s|ed|ing)?\s+(?:the\s+lives\s+of\s+)?{QTY}", re.IGNORECASE),
+        ("claim",),
     ),
 )
 _KILLED_AT = (
@@ -87,50 +87,76 @@ _WOUNDED_AT = (
 )
 # A figure one side gives about the other's losses. "Claims" by witnesses, relatives or
 # officials about victims, and claims of responsibility, are not such claims.
-_CLAIM_WORD = re.compile(
-    r"\b(?:claim(?:s|ed|ing)?|boast(?:s|ed|ing)?|tout(?:s|ed|ing)?)\b"
-    r"(?! responsibility| the lives| (?:at least |more than |over )?\S+ lives)",
-    re.I,
+_CLAIM_WORD = Leads(
+    re.compile(
+        r"\b(?:claim(?:s|ed|ing)?|boast(?:s|ed|ing)?|tout(?:s|ed|ing)?)\b"
+        r"(?! responsibility| the lives| (?:at least |more than |over )?\S+ lives)",
+        re.I,
+    ),
+    ("claim", "boast", "tout"),
 )
-_VICTIM_SIDE = re.compile(
-    r"\b(?:locals?|witness(?:es)?|residents?|relatives|survivors|activists|medics|doctors|"
-    r"hospital|rights groups?|monitor|testimon(?:y|ies))\b",
-    re.IGNORECASE,
+_VICTIM_SIDE = Leads(
+    re.compile(
+        r"\b(?:locals?|witness(?:es)?|residents?|relatives|survivors|activists|medics|doctors|"
+        r"hospital|rights groups?|monitor|testimon(?:y|ies))\b",
+        re.IGNORECASE,
+    ),
+    (
+        *("local", "witness", "resident", "relatives", "survivors", "activists", "medics"),
+        *("doctors", "hospital", "rights group", "monitor", "testimon"),
+    ),
 )
 _CLAIM_NEEDS = ("killed", "eliminated", "neutrali", "destroyed")
-_CLAIM_WORD_NEEDS = ("claim", "boast", "tout")
 _CLAIM = (
     # A party reporting what its own side did to the enemy: "the army said its troops killed".
-    re.compile(
-        r"\b(?:report(?:s|ed)?|sa(?:id|ys)|announc(?:ed|es)|stat(?:ed|es)|suggest(?:s|ed|ing)|"
-        r"claim(?:s|ed)?)\b[^.;]{0,60}?\b(?:they|it|we|its (?:troops|forces|fighters|soldiers|men|"
-        r"units)|their (?:fighters|forces|troops)|our (?:forces|troops|fighters))\s+"
-        r"(?:had\s+|have\s+|has\s+)?(?:killed|eliminated|neutrali[sz]ed|destroyed)\b",
-        re.IGNORECASE,
+    Leads(
+        re.compile(
+            r"\b(?:report(?:s|ed)?|sa(?:id|ys)|announc(?:ed|es)|stat(?:ed|es)|suggest(?:s|ed|ing)|"
+            r"claim(?:s|ed)?)\b[^.;]{0,60}?\b(?:they|it|we|its (?:troops|forces|fighters|soldiers|"
+            r"men|units)|their (?:fighters|forces|troops)|our (?:forces|troops|fighters))\s+"
+            r"(?:had\s+|have\s+|has\s+)?(?:killed|eliminated|neutrali[sz]ed|destroyed)\b",
+            re.IGNORECASE,
+        ),
+        ("report", "said", "says", "announc", "stat", "suggest", "claim"),
     ),
 )
 
 
 # A toll for a whole war or period, not for one event.
-_CUMULATIVE = re.compile(
-    r"\b(?:since (?:the (?:war|conflict|fighting|start|beginning)|(?:19|20)\d\d|last|early|"
-    r"late|january|february|march|april|may|june|july|august|september|october|november|"
-    r"december)|growing (?:list|number|toll)|so far|"
-    r"so far this year|this year alone|in total|overall|cumulative|the war has killed|"
-    r"conflict has killed|fighting has killed|war that has killed|have been killed in the war|"
-    r"death toll (?:in|of|from) the (?:war|conflict))\b",
-    re.IGNORECASE,
+_CUMULATIVE = Leads(
+    re.compile(
+        r"\b(?:since (?:the (?:war|conflict|fighting|start|beginning)|(?:19|20)\d\d|last|early|"
+        r"late|january|february|march|april|may|june|july|august|september|october|november|"
+        r"december)|growing (?:list|number|toll)|so far|"
+        r"so far this year|this year alone|in total|overall|cumulative|the war has killed|"
+        r"conflict has killed|fighting has killed|war that has killed|have been killed in the war|"
+        r"death toll (?:in|of|from) the (?:war|conflict))\b",
+        re.IGNORECASE,
+    ),
+    (
+        *("since ", "growing ", "so far", "this year alone", "in total", "overall", "cumulative"),
+        *("the war has killed", "conflict has killed", "fighting has killed"),
+        *("war that has killed", "have been killed in the war", "death toll "),
+    ),
 )
 
 
-# Cheap test first: most sentences mention no death or injury at all.
-@dataclass(frozen=True)
+# Not frozen: a dataclass's generated __init__ runs interpreted (~2 us with frozen's
+# object.__setattr__); this one mypyc compiles. The fields are never reassigned.
+@dataclass(init=False, unsafe_hash=True)
 class Casualties:
     """Figures from one sentence; ``None`` when absent or too vague to count."""
 
-    killed: int | None = None
-    wounded: int | None = None
-    claimed: bool = False
+    killed: int | None
+    wounded: int | None
+    claimed: bool
+
+    def __init__(
+        self, killed: int | None = None, wounded: int | None = None, claimed: bool = False
+    ) -> None:
+        self.killed = killed
+        self.wounded = wounded
+        self.claimed = claimed
 
 
 # Most sentences have no figure: one shared (frozen) answer saves building one each time.
@@ -146,23 +172,26 @@ def _value(word: str) -> int | None:
     return WORDS.get(word)  # vague words map to None
 
 
+# TOKEN's runs of [\w-] (\w: a letter, digit or "_"), in the ASCII form of a sentence where
+# non-ASCII letters and digits are \x01: anything else a blank.
+_RUN_BYTES = bytes(
+    c if (c < 128 and (chr(c).isalnum() or chr(c) in "_-")) or c == 1 else 32 for c in range(256)
+)
+
+
 def _starts(sentence: str) -> list[int]:
-    """Offsets where a quantity may start: of each word (``TOKEN``, with its opening
-    quote) that begins with a digit or is a starter."""
+    r"""Offsets where a quantity may start: of each word (``TOKEN``, with its opening
+    quote) that begins with a digit or is a starter. (The runs are cut by C passes over
+    the bytes, where sre would test each character against \w in the Unicode tables.)"""
     out = []
-    for m in START_CANDIDATE.finditer(sentence):
-        word = m.group().lower()
-        if word[:1].isdigit() or word in STARTERS:
-            at = m.start()
-            out.append(at - 1 if at and sentence[at - 1] in "'\"" else at)
+    at = 0
+    for run in ascii_letters(sentence).translate(_RUN_BYTES).split(b" "):
+        if run:
+            word = sentence[at : at + len(run)].lower()
+            if word[:1].isdigit() or word in STARTERS:
+                out.append(at - 1 if at and sentence[at - 1] in "'\"" else at)
+        at += len(run) + 1
     return out
-
-
-def _plain(sentence: str) -> bool:
-    """True when a substring test on ``sentence.lower()`` may stand in for a case-blind
-    regex: not so with "ı" or "ſ" (IGNORECASE matches them to "i" and "s", lower() keeps
-    them) or "İ" (lower() makes two characters of it)."""
-    return sentence.isascii() or not any(c in sentence for c in "İıſ")
 
 
 _SUBSET = (
@@ -176,19 +205,17 @@ _SUBSET = (
 
 
 def _lowest(
-    patterns: tuple[Cued, ...],
+    patterns: tuple[Leads, ...],
     anchored: tuple[Cued, ...],
     sentence: str,
     starts: list[int],
     low: str | None,
 ) -> int | None:
-    """``low``: the lower-cased sentence when ``_plain``, else None (every pattern runs)."""
-    matches = [
-        m
-        for needs, pattern in patterns
-        if low is None or any(w in low for w in needs)
-        for m in pattern.finditer(sentence)
-    ]
+    """``low``: the lower-cased sentence when ``plain_case``, else None (every pattern
+    runs)."""
+    matches: list[re.Match[str]] = []
+    for pattern in patterns:
+        matches += pattern.finditer(sentence, low)
     matches += [
         m
         for needs, pattern in anchored
@@ -208,19 +235,17 @@ def _lowest(
 
 def is_cumulative(sentence: str) -> bool:
     """True when the sentence's toll covers a war or a period rather than one event."""
-    return _CUMULATIVE.search(sentence) is not None
+    return _CUMULATIVE.search(sentence)
 
 
 def is_claim(sentence: str) -> bool:
     """True when the sentence reports a party's own claim of kills."""
-    low = sentence.lower() if _plain(sentence) else None
+    low = sentence.lower() if plain_case(sentence) else None
     if (low is None or any(w in low for w in _CLAIM_NEEDS)) and any(
-        p.search(sentence) for p in _CLAIM
+        p.search(sentence, low) for p in _CLAIM
     ):
         return True
-    if low is not None and not any(w in low for w in _CLAIM_WORD_NEEDS):
-        return False
-    return _CLAIM_WORD.search(sentence) is not None and not _VICTIM_SIDE.search(sentence)
+    return _CLAIM_WORD.search(sentence, low) and not _VICTIM_SIDE.search(sentence, low)
 
 
 def extract_casualties(sentence: str) -> Casualties:
@@ -231,7 +256,7 @@ def extract_casualties(sentence: str) -> Casualties:
     if not DIGIT.search(sentence) and not any(w in low for w in NUMBER_WORDS):
         return _NO_FIGURES
     starts = _starts(sentence)
-    plain_low = low if _plain(sentence) else None
+    plain_low = low if plain_case(sentence) else None
     killed = _lowest(_KILLED, _KILLED_AT, sentence, starts, plain_low)
     wounded = _lowest(_WOUNDED, _WOUNDED_AT, sentence, starts, plain_low)
     claimed = (killed is not None or wounded is not None) and is_claim(sentence)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from streams.tag import geo
 from streams.tag.casualties import Casualties, extract_casualties, is_cumulative
 from streams.text.clean import tail_spans
+from streams.text.scan import Leads
 
 if TYPE_CHECKING:
     from streams.tag.tagger import Mention
@@ -18,11 +19,18 @@ if TYPE_CHECKING:
 _VIOLENT = ("Battles", "Explosions/Remote violence", "Violence against civilians", "Riots")
 _LEAD_SENTENCES = 3
 # A sentence about an earlier or other incident ("days after", "last year") is not the story.
-_BACKGROUND = re.compile(
-    r"\b(?:days|weeks|months|years) (?:after|before|earlier|ago)|\bearlier (?:this|in)|"
-    r"\blast (?:year|month|week)\b|\ba series of\b|\brecent incident|\bpreviously\b|"
-    r"\bin (?:19|20)\d\d\b|\bsince (?:19|20)\d\d\b|\banother attack\b|\bseparate attack\b",
-    re.IGNORECASE,
+_BACKGROUND = Leads(
+    re.compile(
+        r"\b(?:days|weeks|months|years) (?:after|before|earlier|ago)|\bearlier (?:this|in)|"
+        r"\blast (?:year|month|week)\b|\ba series of\b|\brecent incident|\bpreviously\b|"
+        r"\bin (?:19|20)\d\d\b|\bsince (?:19|20)\d\d\b|\banother attack\b|\bseparate attack\b",
+        re.IGNORECASE,
+    ),
+    (
+        *("days ", "weeks ", "months ", "years ", "earlier ", "last ", "a series of"),
+        *("recent incident", "previously", "in 19", "in 20", "since 19", "since 20"),
+        *("another attack", "separate attack"),
+    ),
 )
 
 
@@ -53,7 +61,7 @@ def _place(m: Mention | None, code: str | None) -> dict[str, Any]:
     }
 
 
-def _where(inside: Sequence[Mention]) -> tuple[Mention | None, str | None]:
+def _where(inside: list[Mention]) -> tuple[Mention | None, str | None]:
     """The place of an event sentence: its most precise place, else its first country."""
     places = [m for m in inside if m.type == "location"]
     if places:
@@ -63,7 +71,7 @@ def _where(inside: Sequence[Mention]) -> tuple[Mention | None, str | None]:
     return None, country.record.country_code if country and country.record else None
 
 
-def _main_place(mentions: Sequence[Mention], main: str | None) -> Mention | None:
+def _main_place(mentions: list[Mention], main: str | None) -> Mention | None:
     """The article's main known place in its main country: the most mentioned, then the
     most precise (the town over its region: "Kidal region" ... "Kidal"), then the first."""
     places = [
@@ -81,7 +89,7 @@ def _main_place(mentions: Sequence[Mention], main: str | None) -> Mention | None
 
 def enrich_events(
     text: str,
-    mentions: Sequence[Mention],
+    mentions: list[Mention],
     events: list[dict[str, Any]],
     primary_type: str | None,
     countries: list[str],
@@ -101,7 +109,7 @@ def enrich_events(
         evidence = str(event.get("evidence", ""))
         at = text.find(evidence) if evidence else -1
         if at < 0:
-            inside: Sequence[Mention] = []
+            inside: list[Mention] = []
         elif ordered:
             lo = bisect_left(starts, at)
             inside = mentions[lo : bisect_left(starts, at + len(evidence), lo)]
@@ -155,7 +163,8 @@ def primary_figures(
     if primary is None:
         return None, None
     head = events[primary]
-    killed, wounded = head["killed"], head["wounded"]
+    killed: int | None = head["killed"]
+    wounded: int | None = head["wounded"]
     if killed is not None and wounded is not None:
         return killed, wounded
     others = {

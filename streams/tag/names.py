@@ -10,19 +10,24 @@ not with the size of the lexicon.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 from streams.tag.namejudge import LEGAL_SUFFIX, POSSESSIVE, Judge, Name
+from streams.tag.quantities import trie
 
 # A capitalised word (or an initial, "F."), and lower-case particles inside names.
 # (One leading character class: a pattern opening with an alternation is three times slower.)
-_WORD = r"[A-ZÀ-ÞĀ-Ž](?:\.(?:[A-Z]\.)*|[\w'’]*(?:-[A-ZÀ-Þa-z][\w'’]*)*)"
-_PARTICLE = (
-    r"(?:of|the|for|and|de|del|della|da|do|dos|das|du|al|el|bin|ibn|van|von|der|den|la|le|wa|&)"
-)
+# Possessive and atomic: nothing after a word or a particle could match once it gave some
+# back (a particle needs its blank, a word its capital), so sre need keep no way back.
+_WORD = r"[A-ZÀ-ÞĀ-Ž](?:\.(?:[A-Z]\.)*+|[\w'’]*+(?:-[A-ZÀ-Þa-z][\w'’]*+)*+)"
+# fmt: off
+_PARTICLE = trie([
+    "of", "the", "for", "and", "de", "del", "della", "da", "do", "dos", "das", "du", "al", "el",
+    "bin", "ibn", "van", "von", "der", "den", "la", "le", "wa", "&",
+])
+# fmt: on
 # No look-behind (it doubles the cost): a span glued to a word ("pro-Russian") is skipped
 # in Python instead.
-_SPAN = re.compile(rf"{_WORD}(?:[ ](?:{_PARTICLE}[ ])*{_WORD})*")
+_SPAN = re.compile(rf"{_WORD}(?>[ ](?:{_PARTICLE}[ ])*+{_WORD})*+")
 
 
 def _words(match: re.Match[str]) -> list[tuple[str, int]]:
@@ -52,33 +57,56 @@ def _title_case_end(text: str) -> int:
     return end if len(head) >= 4 and capitalised >= 0.7 * len(head) else 0
 
 
-def find_names(
-    text: str, taken: Sequence[tuple[int, int, str]], titles: frozenset[str]
-) -> list[Name]:
+def _owner(near: list[tuple[int, int, str]], at: int, end: int) -> str | None:
+    """The type of the linked mention owning ``text[at:end]``: that of its first character
+    a mention covers, people and organisations winning over what they cover (the places
+    and countries in "Rwanda Meteorology Agency"); the last one given among equals."""
+    first = end
+    for a, b, _ in near:
+        if a < end and b > at:
+            first = min(first, max(a, at))
+    if first == end:
+        return None
+    kind: str | None = None
+    named = False  # whether ``kind`` is a person or an organisation
+    for a, b, k in near:
+        if a <= first < b:
+            person = k in ("person", "organization")
+            if person or not named:
+                kind, named = k, person
+    return kind
+
+
+def _first(mention: tuple[int, int, str]) -> int:
+    return mention[0]
+
+
+def _ordered(mentions: list[tuple[int, int, str]]) -> bool:
+    return all(mentions[i][0] <= mentions[i + 1][0] for i in range(len(mentions) - 1))
+
+
+def find_names(text: str, taken: list[tuple[int, int, str]], titles: frozenset[str]) -> list[Name]:
     """Unlinked names in ``text``. ``taken`` are linked mentions (start, end, type): a
     person or organisation cuts a span; a country or place may sit inside an organisation's
     name ("Rwanda Meteorology Agency") but not inside a person's."""
     judge = Judge(text, titles)
     non_name = judge.lex.non_name
-    # Which linked mention owns each character, as a byte per character (0: none, else an
-    # index into ``kinds``), filled once, so each word's test is a slice instead of a scan
-    # of every mention. People and organisations win.
-    kinds: list[str | None] = [None]
-    paint: dict[str | None, bytes] = {None: b"\0"}
-    owner = bytearray(len(text) + 1)
-    for people in (False, True):  # people and organisations paint last
-        for a, b, kind in taken:
-            if (kind in ("person", "organization")) is people:
-                if kind not in paint:
-                    paint[kind] = bytes((len(kinds),))
-                    kinds.append(kind)
-                owner[a:b] = paint[kind] * (b - a)
     found: list[Name] = []
-    linked_end = {a: b for a, b, _ in taken}.get
+    # The mentions by start (the gazetteer's order already), walked along with the spans:
+    # ``linked`` is the end of the last one opening where a span does.
+    by_start = taken if _ordered(taken) else sorted(taken, key=_first)
+    j, n = 0, len(by_start)
     for match in _SPAN.finditer(text, _title_case_end(text)):
         start, end = match.span()
+        while j < n and by_start[j][0] < start:
+            j += 1
+        linked = -1
+        k = j
+        while k < n and by_start[k][0] == start:
+            linked = by_start[k][1]
+            k += 1
         # The commonest verdicts first: most spans are a linked name ("Mali's").
-        if linked_end(start, -1) >= end - 2 or end - start < 3:
+        if linked >= end - 2 or end - start < 3:
             continue
         group = match.group()
         if group in non_name:
@@ -91,8 +119,8 @@ def find_names(
         word, at = words[-1]
         if "'" in word or "’" in word or "-" in word:
             words[-1] = (POSSESSIVE.sub("", word), at)
-        # A word's owner is that of its first owned character.
-        marks = [kinds[(owner[at : at + len(w)].lstrip(b"\0") or b"\0")[0]] for w, at in words]
+        near = [m for m in taken if m[0] < end and m[1] > start]
+        marks = [_owner(near, at, at + len(w)) for w, at in words]
         if all(marks):
             continue
         segment: list[tuple[str, int]] = []
@@ -113,7 +141,7 @@ def _segment(
     judge: Judge,
     words: list[tuple[str, int]],
     free: list[tuple[str, int]],
-    taken: Sequence[tuple[int, int, str]],
+    taken: list[tuple[int, int, str]],
 ) -> list[Name]:
     org_words, _ = judge.strip(words, org=True)
     words, titled = judge.strip(words)

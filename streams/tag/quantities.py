@@ -76,7 +76,7 @@ WORDS.update(
 VAGUE = ("several", "many", "numerous", "some", "a few", "few", "a number")
 
 
-def _trie(words: list[str]) -> str:
+def trie(words: list[str]) -> str:
     """A regex matching any of ``words``, longest first, written as a trie ("t(?:en|wo)").
 
     Same matches, in the same order, as the alternation of the words sorted longest first
@@ -100,7 +100,7 @@ def _trie(words: list[str]) -> str:
     return emit(root)
 
 
-NUMBER = r"\d{1,3}(?:,\d{3})+|\d+|" + _trie([*WORDS, *VAGUE])
+NUMBER = r"\d{1,3}(?:,\d{3})+|\d+|" + trie([*WORDS, *VAGUE])
 QUALIFIER = (
     r"(?:at least|more than|over|nearly|almost|around|about|some|up to|as many as|roughly|"
     r"approximately|an estimated|upwards of|fewer than|less than)"
@@ -123,12 +123,6 @@ TOKEN = re.compile(r"['\"]?[\w-]+")
 # First words of a bare quantity (the qualifier before it is optional in QTY, so patterns
 # anchored at the number itself still match "at least 30").
 STARTERS = frozenset(w.split()[0] for w in (*WORDS, *VAGUE))
-# The words (runs of [\w-], as TOKEN cuts them) that may be such a first word: those opening
-# with a digit or a non-ASCII letter, and the starters in any case. One C scan keeps the
-# Python test per word for these few instead of every word of the sentence.
-START_CANDIDATE = re.compile(
-    rf"(?<![\w-])(?:[^\W_A-Za-z][\w-]*|(?i:{_trie(sorted(STARTERS))})(?![\w-]))"
-)
 
 
 # Substring tests on the lower-cased sentence (C-speed, unlike a regex alternation).

@@ -4,12 +4,12 @@ the primary location, and casualties per event."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any
 
 from streams.tag import geo
-from streams.tag.casualties import extract_casualties
+from streams.tag.casualties import Casualties, extract_casualties
 from streams.tag.events import enrich_events, primary_figures
 from streams.tag.gazetteer import Gazetteer, Match, load_gazetteer
 from streams.tag.kb import load_kb
@@ -17,6 +17,7 @@ from streams.tag.lexicon import load_lexicon
 from streams.tag.linker import link
 from streams.tag.names import find_names
 from streams.tag.records import Record
+from streams.text.scan import Endings, forms
 
 # Salience: a headline mention weighs double; a country named counts fully, a place in it
 # fully, an organisation or person only hints at it.
@@ -24,25 +25,77 @@ _TITLE_FACTOR, _NAMED, _HINT, _EVIDENCE_BONUS = 2.0, 1.0, 0.5, 1.0
 _PLACE_KINDS_IMPLYING_COUNTRY = ("admin1", "area", "district", "camp", "town")
 
 
-class Mention(NamedTuple):
+@dataclass(init=False, unsafe_hash=True)  # (as gazetteer.Match: a class mypyc compiles)
+class Mention:
     start: int
     end: int
     record: Record | None  # None: a name found in the copy but not in the knowledge base
     name: str
     type: str
-    demonym: bool = False
-    precision: int | None = None
-    kind: str | None = None  # the record's kind; "media" for an unlinked masthead
+    demonym: bool
+    precision: int | None
+    kind: str | None  # the record's kind; "media" for an unlinked masthead
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        record: Record | None,
+        name: str,
+        type: str,
+        demonym: bool = False,
+        precision: int | None = None,
+        kind: str | None = None,
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.record = record
+        self.name = name
+        self.type = type
+        self.demonym = demonym
+        self.precision = precision
+        self.kind = kind
+
+    def order(self) -> tuple[Any, ...]:
+        """The fields in order: mentions sort as the named tuple they were."""
+        return (
+            self.start,
+            self.end,
+            self.record,
+            self.name,
+            self.type,
+            self.demonym,
+            self.precision,
+            self.kind,
+        )
 
 
-@dataclass(frozen=True)
+# Not frozen: a dataclass's generated __init__ runs interpreted (~2 us with frozen's
+# object.__setattr__); this one mypyc compiles. The fields are never reassigned.
+@dataclass(init=False, unsafe_hash=True)
 class Entity:
     id: str | None
     name: str
     type: str
     country_code: str | None
     mentions: int
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any]
+
+    def __init__(
+        self,
+        id: str | None,
+        name: str,
+        type: str,
+        country_code: str | None,
+        mentions: int,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        self.id = id
+        self.name = name
+        self.type = type
+        self.country_code = country_code
+        self.mentions = mentions
+        self.extra = {} if extra is None else extra
 
     def to_record(self) -> dict[str, Any]:
         return {
@@ -56,15 +109,33 @@ class Entity:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(init=False, unsafe_hash=True)  # (as Entity)
 class Tagging:
-    entities: list[Entity] = field(default_factory=list)
-    countries: list[str] = field(default_factory=list)
-    primary_country: str | None = None
-    killed: int | None = None
-    wounded: int | None = None
-    events: list[dict[str, Any]] = field(default_factory=list)
-    primary_location: dict[str, Any] | None = None
+    entities: list[Entity]
+    countries: list[str]
+    primary_country: str | None
+    killed: int | None
+    wounded: int | None
+    events: list[dict[str, Any]]
+    primary_location: dict[str, Any] | None
+
+    def __init__(
+        self,
+        entities: list[Entity] | None = None,
+        countries: list[str] | None = None,
+        primary_country: str | None = None,
+        killed: int | None = None,
+        wounded: int | None = None,
+        events: list[dict[str, Any]] | None = None,
+        primary_location: dict[str, Any] | None = None,
+    ) -> None:
+        self.entities = [] if entities is None else entities
+        self.countries = [] if countries is None else countries
+        self.primary_country = primary_country
+        self.killed = killed
+        self.wounded = wounded
+        self.events = [] if events is None else events
+        self.primary_location = primary_location
 
     def to_record(self) -> dict[str, Any]:
         return {
@@ -99,25 +170,30 @@ def _with_adjectives(gaz: Gazetteer, matches: list[Match]) -> list[Match]:
 
 # "a group linked to Islamic State", "an al-Qaeda-affiliated faction": an affiliation is
 # not an actor of the story.
-_AFFILIATION_BEFORE = re.compile(
-    r"(?:linked to|affiliated (?:to|with)|allied (?:to|with)|loyal to|allegiance to|links to|"
-    r"ties to|(?:affiliate|branch|offshoot|faction|splinter(?: group)?|breakaway group|arm|"
-    r"wing|cell|franchise)s? of)(?: the)? $"
+_AFFILIATION_BEFORE = Endings(
+    forms(
+        (
+            *("linked to", "affiliated to", "affiliated with", "allied to", "allied with"),
+            *("loyal to", "allegiance to", "links to", "ties to"),
+            *forms(
+                (
+                    *("affiliate", "branch", "offshoot", "faction", "splinter", "splinter group"),
+                    *("breakaway group", "arm", "wing", "cell", "franchise"),
+                ),
+                ("", "s"),
+                " of",
+            ),
+        ),
+        ("", " the"),
+        " ",
+    )
 )
 _AFFILIATION_AFTER = re.compile(r"[-‑ ](?:linked|affiliated|allied|aligned|inspired)\b")
 
 
-# Every _AFFILIATION_BEFORE match ends so ("$" also matches before a final line break):
-# the cheap test spares most mentions the search.
-_AFFILIATION_ENDS = ("to ", "with ", "of ", "the ", "to \n", "with \n", "of \n", "the \n")
-
-
 def _affiliation(text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 30) : start].lower()
-    return bool(
-        (before.endswith(_AFFILIATION_ENDS) and _AFFILIATION_BEFORE.search(before))
-        or _AFFILIATION_AFTER.match(text, end)
-    )
+    return _AFFILIATION_BEFORE.ends(before) or bool(_AFFILIATION_AFTER.match(text, end))
 
 
 _AT_PLACE = (
@@ -192,24 +268,22 @@ def _mentions(text: str, title_end: int) -> list[Mention]:
     matched = _datelines_titled(text)
     found = gaz.find(matched)
     if matched is not text:
-        found = [m._replace(text=text[m.start : m.end]) for m in found]
+        found = [
+            Match(m.start, m.end, text[m.start : m.end], m.record, m.demonym, m.candidates)
+            for m in found
+        ]
     everything = _with_adjectives(gaz, link(text, found))
     # Seas and regions spanning countries keep their words from other readings, no more.
     linked = [m for m in everything if m.record.kind != "supra"]
-    new = tuple.__new__  # a named tuple's own __new__ is a Python call: 3x slower
     out = [
-        new(
-            Mention,
-            (
-                m.start,
-                m.end,
-                m.record,
-                m.record.name,
-                m.record.type,
-                m.demonym,
-                geo.geo_precision(m.record, text, m.start),
-                None,
-            ),
+        Mention(
+            m.start,
+            m.end,
+            m.record,
+            m.record.name,
+            m.record.type,
+            m.demonym,
+            geo.geo_precision(m.record, text, m.start),
         )
         for m in linked
     ]
@@ -222,17 +296,20 @@ def _mentions(text: str, title_end: int) -> list[Mention]:
         known = loose.get((type_, _loose(name.text))) if type_ != "location" else None
         if known is not None:  # a spelling the knowledge base lacks
             out.append(
-                new(
-                    Mention,
-                    (name.start, name.end, known, known.name, type_, False, None, known.kind),
-                )
+                Mention(name.start, name.end, known, known.name, type_, False, None, known.kind)
             )
             continue
-        out.append(
-            new(Mention, (name.start, name.end, None, name.text, type_, False, precision, kind))
-        )
-    out.sort()
+        out.append(Mention(name.start, name.end, None, name.text, type_, False, precision, kind))
+    # In the named tuple's order: by start and end (one int each, cheap to compare), and
+    # by all the fields where two share both (never seen, but a name may sit on a place).
+    out.sort(key=_span_key)
+    if any(_span_key(out[i]) == _span_key(out[i + 1]) for i in range(len(out) - 1)):
+        out.sort(key=Mention.order)
     return out
+
+
+def _span_key(mention: Mention) -> int:
+    return (mention.start << 32) | mention.end
 
 
 def _countries(mentions: list[Mention], text: str, title_end: int) -> dict[str, float]:
@@ -322,6 +399,21 @@ def _successors(entities: list[Entity], countries: list[str], published_at: str 
             }
 
 
+class _Figures:
+    """``extract_casualties``, once per sentence of the article at hand: event sentences
+    are read for figures twice (per event, then for the article's toll). (Not an lru_cache
+    per article: building one runs functools' Python code.)"""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, Casualties] = {}
+
+    def __call__(self, sentence: str) -> Casualties:
+        figures = self.seen.get(sentence)
+        if figures is None:
+            figures = self.seen[sentence] = extract_casualties(sentence)
+        return figures
+
+
 def tag(
     title: str,
     body: str,
@@ -342,8 +434,7 @@ def tag(
     # With no country named, people, groups and places still hint where the story is.
     hints = [m.record.country_code for m in mentions if m.record and m.record.country_code]
     main = countries[:1] or [c for c in hints if c][:1]
-    # Event sentences are read for figures twice (per event, then for the article's toll).
-    figures_of = lru_cache(maxsize=None)(extract_casualties)
+    figures_of = _Figures()
     enriched, primary, place = enrich_events(text, mentions, events, primary_type, main, figures_of)
     primary_country = (place or {}).get("country_code") or (main[0] if main else None)
     entities = _entities(mentions, text, title_end, main[0] if main else None)

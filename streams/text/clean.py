@@ -96,22 +96,54 @@ def _normalise(text: str) -> str:
     for typographic, plain in _QUOTES:
         if typographic in text:
             text = text.replace(typographic, plain)
-    # Control and format characters (zero-width spaces, soft hyphens) carry no text.
+    # Control and format characters (zero-width spaces, soft hyphens) carry no text. Both
+    # are non-printable, so a text printable but for its line breaks and tabs has none:
+    # str.isprintable() tests that in one C pass, where the class regexes cost ~100
+    # instructions a character.
+    if text.replace("\n", "").replace("\t", "").isprintable():
+        return text
     bmp, astral = _invisible()
     text = bmp.sub("", text)
     return astral.sub("", text) if _has_astral(text) else text
 
 
+# Past this many non-ASCII characters a line is decomposed whole.
+_FEW_NON_ASCII = 64
+
+
+def _decomposed_ascii(line: str) -> bytes:
+    """``unicodedata.normalize("NFKD", line).encode("ascii", "ignore")``. NFKD decomposes
+    each character apart (its reordering moves combining marks only, never ASCII), so only
+    the few non-ASCII characters of a line need it, found among the "?" of an encoding."""
+    data = line.encode("ascii", "replace")
+    if line.isascii():
+        return data
+    parts: list[bytes] = []
+    last = 0
+    at = data.find(b"?")
+    while at >= 0:
+        ch = line[at]
+        if ch != "?":
+            if len(parts) > 2 * _FEW_NON_ASCII:
+                return unicodedata.normalize("NFKD", line).encode("ascii", "ignore")
+            parts.append(data[last:at])
+            parts.append(unicodedata.normalize("NFKD", ch).encode("ascii", "ignore"))
+            last = at + 1
+        at = data.find(b"?", at + 1)
+    parts.append(data[last:])
+    return b"".join(parts)
+
+
 def line_key(line: str) -> str:
     """Case-, accent-, punctuation- and whitespace-insensitive form of a line."""
-    if not line.isascii():
-        line = unicodedata.normalize("NFKD", line)
     # Lower-cased after the encoding, in the same C pass as the punctuation goes: no
     # character left by NFKD lower-cases to ASCII, so this is line.lower() on what is kept.
-    data = line.encode("ascii", "ignore").translate(_KEY_BYTES, _PUNCT)
-    if b"  " in data or data[:1] == b" " or data[-1:] == b" ":  # else split() changes nothing
-        data = b" ".join(data.split())
-    return data.decode("ascii")
+    data = _decomposed_ascii(line).translate(_KEY_BYTES, _PUNCT)
+    # b" ".join(data.split()), as only letters, digits and spaces are left; replace() is a
+    # C pass per doubling of the longest run, where split() builds an object a word.
+    while b"  " in data:
+        data = data.replace(b"  ", b" ")
+    return data.strip(b" ").decode("ascii")
 
 
 def clean_lines(text: str) -> list[str]:

@@ -66,3 +66,45 @@ def test_quantity_starts_are_those_of_whole_words(sentence: str) -> None:
         if (w := m.group().lstrip("'\"").lower())[:1].isdigit() or w in STARTERS
     ]
     assert _starts(sentence) == expected
+
+
+def _eval_sentences() -> list[str]:
+    from pathlib import Path
+
+    from streams.evaluate import load_items
+    from streams.text.clean import split_sentences
+
+    items = load_items(sorted((Path(__file__).resolve().parents[1] / "eval").glob("*.jsonl")))
+    return [s for item in items for s in split_sentences(item["body"])]
+
+
+def test_patterns_are_searched_where_their_words_open() -> None:
+    # A Leads pattern is tried only where one of its words opens: it must find all that
+    # the regex finds, so every match has to open with one of them.
+    from streams.tag import casualties, events
+    from streams.text.scan import Leads
+
+    patterns = [
+        *casualties._KILLED,
+        *casualties._WOUNDED,
+        *casualties._CLAIM,
+        casualties._CLAIM_WORD,
+        casualties._VICTIM_SIDE,
+        casualties._CUMULATIVE,
+        events._BACKGROUND,
+    ]
+    assert all(isinstance(p, Leads) for p in patterns)
+    extra = [
+        "The death toll rose to 12; the toll of the flood reached 30. Deaths of 4, bodies of 9.",
+        "Kill 3, KILLED 4 and killing 'dozens', executing 5, claims the lives of 16, claimed 2.",
+        "Wounding 3, injuring at least 40, wounds 2 and WOUNDED five; injures 1-2.",
+        "Since the war began, SO FAR this year, In 2015 and since 1999, days after, Last week.",
+        "The army SAID its troops killed 40; witnesses and Locals claimed, boasts, touted it.",
+        "Another attack, a separate attack, a Series of strikes; previously, earlier this year.",
+        "İstanbul ſince ı: the War has killed 3, conflict has killed 4 in total, overall 5.",
+    ]
+    for sentence in [*_eval_sentences(), *extra]:
+        for p in patterns:
+            expected = [m.span() for m in p.pattern.finditer(sentence)]
+            assert [m.span() for m in p.finditer(sentence)] == expected, (p.pattern, sentence)
+            assert p.search(sentence) == bool(expected)

@@ -67,3 +67,20 @@ def test_tail_spans_match_a_split_of_the_tail_alone() -> None:
         for text in (f"{title}\n\n{body}", f"{title} {body}", body, f"x{body}"):
             if text.endswith(body):
                 assert tail_spans(text, body) == sentence_spans(body), (text, body)
+
+
+def test_line_keys_decompose_only_the_non_ascii_characters() -> None:
+    import unicodedata
+
+    from streams.text.clean import _decomposed_ascii
+
+    lines = [
+        "Goïta — l’armée a dit « non » ?",
+        "ﬁnal Ⅻ ½ ＡＢＣ cafe\u0301 e\u0301\u0323 x\u0323\u0301 ?? İı ſ",
+        "\ud800 lone ? surrogate",
+        "Ж" * 70 + " é" * 3,
+        "plain ascii? yes",
+    ]
+    for line in lines:
+        expected = unicodedata.normalize("NFKD", line).encode("ascii", "ignore")
+        assert _decomposed_ascii(line) == expected, line
