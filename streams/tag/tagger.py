@@ -246,8 +246,12 @@ _NOT_NAME = re.compile(r"[^\w]+")
 def _loose(name: str) -> str:
     """A name without case, punctuation or "the": "Armed Forces of the Democratic Republic
     of Congo" and "... of the Democratic Republic of the Congo" are one name."""
-    words = _NOT_NAME.sub(" ", name.lower()).split()
-    return " ".join(w for w in words if w != "the")
+    low = name.lower()
+    if not low.replace(" ", "").isalnum():  # most names have no punctuation: no regex
+        low = _NOT_NAME.sub(" ", low)
+    if "the" not in low:
+        return " ".join(low.split())
+    return " ".join(w for w in low.split() if w != "the")
 
 
 @lru_cache(maxsize=1)
