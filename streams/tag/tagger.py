@@ -239,15 +239,17 @@ def _mentions(text: str, title_end: int) -> list[Mention]:
         for m in linked
     ]
     titles = _person_titles()
-    taken = [(m.start, m.end, m.record.type) for m in everything]
-    for name in find_names(text, taken, titles):
+    for name in find_names(text, everything, titles):
         precision = 2 if name.type == "location" else None
         kind, type_ = ("media", "organization") if name.type == "media" else (None, name.type)
         out.append(Mention(name.start, name.end, None, name.text, type_, False, precision, kind))
     # In the named tuple's order: by start and end (one int each, cheap to compare), and
     # by all the fields where two share both (never seen, but a name may sit on a place).
     out.sort(key=_span_key)
-    if any(_span_key(out[i]) == _span_key(out[i + 1]) for i in range(len(out) - 1)):
+    if any(
+        out[i].start == out[i + 1].start and out[i].end == out[i + 1].end
+        for i in range(len(out) - 1)
+    ):
         out.sort(key=Mention.order)
     return out
 
@@ -373,8 +375,10 @@ def tag(
     salience = _countries(mentions, text, title_end)
     countries = sorted(salience, key=lambda c: -salience[c])
     # With no country named, people, groups and places still hint where the story is.
-    hints = [m.record.country_code for m in mentions if m.record and m.record.country_code]
-    main = countries[:1] or [c for c in hints if c][:1]
+    main = (
+        countries[:1]
+        or [code for m in mentions if m.record and (code := m.record.country_code)][:1]
+    )
     figures_of = _Figures()
     enriched, primary, place = enrich_events(text, mentions, events, primary_type, main, figures_of)
     primary_country = (place or {}).get("country_code") or (main[0] if main else None)
