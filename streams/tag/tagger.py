@@ -262,13 +262,16 @@ def _countries(mentions: list[Mention], text: str, title_end: int) -> dict[str, 
     """Salience of each country the text names, or implies by a place in it."""
     score: dict[str, float] = {}
     for m in mentions:
-        code = m.record.country_code if m.record else None
+        record = m.record
+        if record is None or m.type not in ("country", "location"):
+            continue
+        code = record.country_code
         if code is None:
             continue
         if m.type == "country":
             weight = _NAMED
-        elif m.type == "location" and m.record is not None and m.record.curated:
-            if m.record.kind not in _PLACE_KINDS_IMPLYING_COUNTRY:
+        elif record.curated:
+            if record.kind not in _PLACE_KINDS_IMPLYING_COUNTRY:
                 continue
             if geo.is_dateline(text, m.start, m.end):
                 continue
