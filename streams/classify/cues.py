@@ -121,15 +121,19 @@ def _near(text: str, hits: list[Hit], cue: Cue) -> bool:
 def by_sentence(hits: list[Hit], spans: list[tuple[int, int]]) -> list[list[Hit]]:
     """The hits falling in each sentence span (hits and spans both in text order)."""
     out: list[list[Hit]] = [[] for _ in spans]
+    if not spans:
+        return out
     i, n = 0, len(spans)
+    low, high = spans[0]
     # By start (a hit's order in its sentence's list does not matter).
     for hit in sorted(hits, key=_start):
         start = hit.start
-        while i < n and spans[i][1] <= start:
+        while high <= start:
             i += 1
-        if i == n:
-            break
-        if start >= spans[i][0] and hit.end <= spans[i][1]:
+            if i == n:
+                return out
+            low, high = spans[i]
+        if start >= low and hit.end <= high:
             out[i].append(hit)
     return out
 

@@ -30,7 +30,7 @@ _NEAR_FORMS = forms(
 _NEAR_ENDINGS = Endings(_NEAR_FORMS)
 # The same, case-blind for any text (lower() does not fold "ſ" as the regex does).
 _NEAR = re.compile(f"(?:{'|'.join(map(re.escape, _NEAR_FORMS))})$", re.IGNORECASE)
-_DATELINE_END = re.compile(r"[ ,:(\u2014\u2013-]")
+_DATELINE_END = " ,:(\u2014\u2013-"  # what may follow a dateline's place
 
 
 def geo_precision(record: Record | None, text: str, start: int) -> int:
@@ -60,13 +60,15 @@ def geo_precision(record: Record | None, text: str, start: int) -> int:
 def is_dateline(text: str, start: int, end: int) -> bool:
     """A place that opens a paragraph and is followed by a comma, colon or dash:
     "BANGKOK, May 18 —", "Kolkata:". It tells where the reporter was, not the story."""
-    line_start = text.rfind("\n", 0, start) + 1
-    return (
-        not text[line_start:start].strip(" ")
-        and end < len(text)
-        and _DATELINE_END.match(text, end) is not None
-        and (text[end] != " " or text[start:end].isupper())
-    )
+    if end >= len(text) or text[end] not in _DATELINE_END:
+        return False
+    # Only blanks between the line's start and the place (walked back, not sliced).
+    at = start
+    while at > 0 and text[at - 1] == " ":
+        at -= 1
+    if at > 0 and text[at - 1] != "\n":
+        return False
+    return text[end] != " " or text[start:end].isupper()
 
 
 @lru_cache(maxsize=1)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from streams.tag.gazetteer import Match
 from streams.tag.namejudge import LEGAL_SUFFIX, POSSESSIVE, Judge, Name
 from streams.tag.quantities import trie
 
@@ -57,38 +58,39 @@ def _title_case_end(text: str) -> int:
     return end if len(head) >= 4 and capitalised >= 0.7 * len(head) else 0
 
 
-def _owner(near: list[tuple[int, int, str]], at: int, end: int) -> str | None:
+def _owner(near: list[Match], at: int, end: int) -> str | None:
     """The type of the linked mention owning ``text[at:end]``: that of its first character
     a mention covers, people and organisations winning over what they cover (the places
     and countries in "Rwanda Meteorology Agency"); the last one given among equals."""
     first = end
-    for a, b, _ in near:
-        if a < end and b > at:
-            first = min(first, max(a, at))
+    for m in near:
+        if m.start < end and m.end > at:
+            first = min(first, max(m.start, at))
     if first == end:
         return None
     kind: str | None = None
     named = False  # whether ``kind`` is a person or an organisation
-    for a, b, k in near:
-        if a <= first < b:
+    for m in near:
+        if m.start <= first < m.end:
+            k = m.record.type
             person = k in ("person", "organization")
             if person or not named:
                 kind, named = k, person
     return kind
 
 
-def _first(mention: tuple[int, int, str]) -> int:
-    return mention[0]
+def _first(mention: Match) -> int:
+    return mention.start
 
 
-def _ordered(mentions: list[tuple[int, int, str]]) -> bool:
-    return all(mentions[i][0] <= mentions[i + 1][0] for i in range(len(mentions) - 1))
+def _ordered(mentions: list[Match]) -> bool:
+    return all(mentions[i].start <= mentions[i + 1].start for i in range(len(mentions) - 1))
 
 
-def find_names(text: str, taken: list[tuple[int, int, str]], titles: frozenset[str]) -> list[Name]:
-    """Unlinked names in ``text``. ``taken`` are linked mentions (start, end, type): a
-    person or organisation cuts a span; a country or place may sit inside an organisation's
-    name ("Rwanda Meteorology Agency") but not inside a person's."""
+def find_names(text: str, taken: list[Match], titles: frozenset[str]) -> list[Name]:
+    """Unlinked names in ``text``. ``taken`` are the linked mentions: a person or
+    organisation cuts a span; a country or place may sit inside an organisation's name
+    ("Rwanda Meteorology Agency") but not inside a person's."""
     judge = Judge(text, titles)
     non_name = judge.lex.non_name
     found: list[Name] = []
@@ -98,12 +100,12 @@ def find_names(text: str, taken: list[tuple[int, int, str]], titles: frozenset[s
     j, n = 0, len(by_start)
     for match in _SPAN.finditer(text, _title_case_end(text)):
         start, end = match.span()
-        while j < n and by_start[j][0] < start:
+        while j < n and by_start[j].start < start:
             j += 1
         linked = -1
         k = j
-        while k < n and by_start[k][0] == start:
-            linked = by_start[k][1]
+        while k < n and by_start[k].start == start:
+            linked = by_start[k].end
             k += 1
         # The commonest verdicts first: most spans are a linked name ("Mali's").
         if linked >= end - 2 or end - start < 3:
@@ -119,7 +121,7 @@ def find_names(text: str, taken: list[tuple[int, int, str]], titles: frozenset[s
         word, at = words[-1]
         if "'" in word or "’" in word or "-" in word:
             words[-1] = (POSSESSIVE.sub("", word), at)
-        near = [m for m in taken if m[0] < end and m[1] > start]
+        near = [m for m in taken if m.start < end and m.end > start]
         marks = [_owner(near, at, at + len(w)) for w, at in words]
         if all(marks):
             continue
@@ -128,7 +130,7 @@ def find_names(text: str, taken: list[tuple[int, int, str]], titles: frozenset[s
         for (word, at), mark in [*zip(words, marks, strict=True), (("", -1), "person")]:
             if mark in ("person", "organization"):
                 if segment:  # (an empty one yields nothing)
-                    found.extend(_segment(judge, segment, free, taken))
+                    found.extend(_segment(judge, segment, free))
                     segment, free = [], []
             else:
                 segment.append((word, at))
@@ -141,7 +143,6 @@ def _segment(
     judge: Judge,
     words: list[tuple[str, int]],
     free: list[tuple[str, int]],
-    taken: list[tuple[int, int, str]],
 ) -> list[Name]:
     org_words, _ = judge.strip(words, org=True)
     words, titled = judge.strip(words)

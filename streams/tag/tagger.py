@@ -292,9 +292,8 @@ def _mentions(text: str, title_end: int) -> list[Mention]:
         for m in linked
     ]
     titles = _person_titles()
-    taken = [(m.start, m.end, m.record.type) for m in everything]
     loose = _loose_names()
-    for name in find_names(text, taken, titles):
+    for name in find_names(text, everything, titles):
         precision = 2 if name.type == "location" else None
         kind, type_ = ("media", "organization") if name.type == "media" else (None, name.type)
         known = loose.get((type_, _loose(name.text))) if type_ != "location" else None
@@ -307,7 +306,10 @@ def _mentions(text: str, title_end: int) -> list[Mention]:
     # In the named tuple's order: by start and end (one int each, cheap to compare), and
     # by all the fields where two share both (never seen, but a name may sit on a place).
     out.sort(key=_span_key)
-    if any(_span_key(out[i]) == _span_key(out[i + 1]) for i in range(len(out) - 1)):
+    if any(
+        out[i].start == out[i + 1].start and out[i].end == out[i + 1].end
+        for i in range(len(out) - 1)
+    ):
         out.sort(key=Mention.order)
     return out
 
@@ -320,13 +322,16 @@ def _countries(mentions: list[Mention], text: str, title_end: int) -> dict[str, 
     """Salience of each country the text names, or implies by a place in it."""
     score: dict[str, float] = {}
     for m in mentions:
-        code = m.record.country_code if m.record else None
+        record = m.record
+        if record is None or m.type not in ("country", "location"):
+            continue
+        code = record.country_code
         if code is None:
             continue
         if m.type == "country":
             weight = _NAMED
-        elif m.type == "location" and m.record is not None and m.record.curated:
-            if m.record.kind not in _PLACE_KINDS_IMPLYING_COUNTRY:
+        elif record.curated:
+            if record.kind not in _PLACE_KINDS_IMPLYING_COUNTRY:
                 continue
             if geo.is_dateline(text, m.start, m.end):
                 continue
@@ -436,8 +441,10 @@ def tag(
     salience = _countries(mentions, text, title_end)
     countries = sorted(salience, key=lambda c: -salience[c])
     # With no country named, people, groups and places still hint where the story is.
-    hints = [m.record.country_code for m in mentions if m.record and m.record.country_code]
-    main = countries[:1] or [c for c in hints if c][:1]
+    main = (
+        countries[:1]
+        or [code for m in mentions if m.record and (code := m.record.country_code)][:1]
+    )
     figures_of = _Figures()
     enriched, primary, place = enrich_events(text, mentions, events, primary_type, main, figures_of)
     primary_country = (place or {}).get("country_code") or (main[0] if main else None)

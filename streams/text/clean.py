@@ -79,6 +79,34 @@ def is_boilerplate(line: str) -> bool:
     return line.casefold() in plain or any(p.fullmatch(line) for p in patterns)
 
 
+# Past this many non-ASCII characters, a text's are not looked at one by one.
+_FEW_NON_ASCII = 64
+# ASCII but its control characters (tab and line break aside): deleted, they leave those.
+_VISIBLE_ASCII = bytes(c for c in range(128) if c in (9, 10) or 32 <= c < 127)
+
+
+def _may_hide(text: str) -> bool:
+    """False when ``text`` has no control or format character (tab and line break aside).
+    Both are non-printable: the ASCII ones show in the bytes of an ASCII encoding, and the
+    few non-ASCII characters are found among its "?" (a C search each), where the class
+    regexes cost ~100 instructions a character and str.isprintable() ~25."""
+    data = text.encode("ascii", "replace")
+    if data.translate(None, _VISIBLE_ASCII):
+        return True
+    seen = 0
+    at = data.find(b"?")
+    while at >= 0:
+        ch = text[at]
+        if ch != "?":
+            if not ch.isprintable():
+                return True
+            seen += 1
+            if seen > _FEW_NON_ASCII:  # mostly non-ASCII: one C pass over all of it
+                return not text.replace("\n", "").replace("\t", "").isprintable()
+        at = data.find(b"?", at + 1)
+    return False
+
+
 def _normalise(text: str) -> str:
     # Entities first: escaped markup (&lt;script&gt;) must not come back as markup after
     # the tags are gone.
@@ -96,19 +124,12 @@ def _normalise(text: str) -> str:
     for typographic, plain in _QUOTES:
         if typographic in text:
             text = text.replace(typographic, plain)
-    # Control and format characters (zero-width spaces, soft hyphens) carry no text. Both
-    # are non-printable, so a text printable but for its line breaks and tabs has none:
-    # str.isprintable() tests that in one C pass, where the class regexes cost ~100
-    # instructions a character.
-    if text.replace("\n", "").replace("\t", "").isprintable():
+    # Control and format characters (zero-width spaces, soft hyphens) carry no text.
+    if not _may_hide(text):
         return text
     bmp, astral = _invisible()
     text = bmp.sub("", text)
     return astral.sub("", text) if _has_astral(text) else text
-
-
-# Past this many non-ASCII characters a line is decomposed whole.
-_FEW_NON_ASCII = 64
 
 
 def _decomposed_ascii(line: str) -> bytes:

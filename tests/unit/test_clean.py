@@ -84,3 +84,14 @@ def test_line_keys_decompose_only_the_non_ascii_characters() -> None:
     for line in lines:
         expected = unicodedata.normalize("NFKD", line).encode("ascii", "ignore")
         assert _decomposed_ascii(line) == expected, line
+
+
+def test_texts_that_may_hide_characters() -> None:
+    from streams.text.clean import _may_hide
+
+    invisible = ["a\u200bb", "soft\u00adhyphen", "bell\x07", "x\x7f", "tag\U000e0041", "\ufeff"]
+    for text in invisible:
+        assert _may_hide(text + " — é"), text
+        assert _may_hide("é" * 80 + text), text  # past the few non-ASCII looked at one by one
+    for text in ["plain\ttext\nline", "Goïta — l’armée ?", "?" * 3, "Ж" * 100]:
+        assert not _may_hide(text), text
