@@ -352,10 +352,17 @@ def _entities(
             or _seat_as_place(text, m.start, text[m.start : m.end])
         ):
             continue
-        key = m.record if m.record is not None else (m.type, m.name)
+        record = m.record
+        key: Any = (m.type, m.name) if record is None else record.id or record
+        if record is not None and key is record.id:
+            # By id, whose hash is cached where a record's hashes ten fields; by the record
+            # should two records share an id (none does in the knowledge base).
+            group = groups.get(key)
+            if group is not None and group[0].record is not record and group[0].record != record:
+                key = record
         groups.setdefault(key, []).append(m)
     kb = load_kb()
-    ranked: list[tuple[float, int, Entity]] = []
+    ranked: list[tuple[float, int, int, Entity]] = []
     for group in groups.values():
         first = group[0]
         record = first.record
@@ -375,13 +382,20 @@ def _entities(
         score = sum(_TITLE_FACTOR if m.start < title_end else 1.0 for m in group)
         code = record.country_code if record else None
         name = first.name
-        if record is None and country and _MINISTRY.match(name) and " of " not in name[9:]:
+        if (
+            record is None
+            and country
+            and name.startswith("Ministry ")
+            and _MINISTRY.match(name)
+            and " of " not in name[9:]
+        ):
             # "the Ministry of Emergency Management": of the country the story is set in.
             name, code = f"{name} of {kb.countries[country].name}", country
         entity = Entity(record.id if record else None, name, first.type, code, count, extra)
-        ranked.append((score, first.start, entity))
-    ranked.sort(key=lambda item: (-item[0], item[1]))
-    return [entity for _, _, entity in ranked]
+        # Most salient first, then first mentioned (the count keeps entities uncompared).
+        ranked.append((-score, first.start, len(ranked), entity))
+    ranked.sort()
+    return [entity for _, _, _, entity in ranked]
 
 
 def _successors(entities: list[Entity], countries: list[str], published_at: str | None) -> None:
