@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import faust
 
-from . import topics
+from . import commit_gaps, topics
 from .alert.reload import RuleBook, RulesTopicFollower, follow_file
 from .alert.story_agent import attach_story_stage
 from .fetchwait import bound_fetch_wait
@@ -32,6 +32,7 @@ def create_app(
     swaps every stage's work for a copy (benchmarks measure the plumbing with it)."""
     metrics = metrics or Metrics()
     bound_fetch_wait(settings.fetch_max_wait_ms)
+    commit_gaps.install()  # faust's offset gaps could stall commits or skip a message
     app = faust.App(
         settings.app_id,
         broker=settings.faust_broker,
