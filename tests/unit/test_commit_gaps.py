@@ -1,9 +1,11 @@
-"""faust's offset gaps: only offsets never delivered may be committed over (streams.commit_gaps)."""
+"""Offsets faust could commit without having handled them (streams.commit_gaps)."""
 
 from __future__ import annotations
 
 import asyncio
+from collections import defaultdict
 from collections.abc import Iterator
+from typing import Any
 
 import faust
 import pytest
@@ -25,34 +27,16 @@ def consumer() -> Iterator[Consumer]:
     yield app.consumer
 
 
-def message(offset: int) -> Message:
-    return Message(TOPIC, 0, offset, 0.0, 0, [], None, b"{}", None)
-
-
 def deliver(consumer: Consumer, offset: int) -> Message:
-    m = message(offset)
+    m = Message(TOPIC, 0, offset, 0.0, 0, [], None, b"{}", None)
     consumer.track_message(m)
     return m
-
-
-def test_the_message_being_delivered_is_not_part_of_the_gap(consumer: Consumer) -> None:
-    """Offsets 11 and 12 are missing (e.g. transaction markers); 13 arrives and is still
-    being handled when 14, handled concurrently, is acked."""
-    consumer._committed_offset[TP0] = 10
-    consumer.ack(deliver(consumer, 10))
-    asyncio.run(consumer._add_gap(TP0, 11, 13))  # what faust's fetch loop calls for 13
-    pending = deliver(consumer, 13)
-    consumer.ack(deliver(consumer, 14))
-    assert consumer._new_offset(TP0) == 13  # 13 is not done: a restart must read it again
-    consumer._committed_offset[TP0] = 13
-    consumer.ack(pending)
-    assert consumer._new_offset(TP0) == 15
 
 
 def test_offsets_delivered_before_a_read_offset_reset_are_not_a_gap(consumer: Consumer) -> None:
     """Recovery resets the read offset to the committed 24 while a batch goes on: faust then
     calls the already delivered 25-37 a gap when 38 comes. The commit must cover exactly
-    the handled offsets, in one step."""
+    the handled offsets, in one step (faust's own: 26, then 27, ...)."""
     consumer._committed_offset[TP0] = 24
     handled = [deliver(consumer, o) for o in range(24, 38)]
     for m in handled[:-3]:
@@ -65,6 +49,66 @@ def test_offsets_delivered_before_a_read_offset_reset_are_not_a_gap(consumer: Co
         consumer.ack(m)
     assert consumer._new_offset(TP0) == 38
     assert consumer._acked[TP0] == []
+
+
+def test_no_commit_passes_an_offset_never_handled(consumer: Consumer) -> None:
+    """13 came before 12 and faust dropped 12: its own commit would pass 12 (gap or not)."""
+    consumer._committed_offset[TP0] = 12
+    asyncio.run(consumer._add_gap(TP0, 12, 13))
+    consumer.ack(deliver(consumer, 13))
+    consumer.ack(deliver(consumer, 14))
+    assert consumer._new_offset(TP0) is None
+    consumer.ack(deliver(consumer, 12))  # delivered again after a seek
+    assert consumer._new_offset(TP0) == 15
+
+
+def test_holes_are_heads_neither_acked_nor_pending() -> None:
+    a, b, c = TP(TOPIC, 0), TP(TOPIC, 1), TP(TOPIC, 2)
+    acked = {a: [13, 14], b: [5, 6], c: [8]}
+    committed: dict[TP, int | None] = {a: 12, b: 5, c: 7}
+    assert commit_gaps.holes(acked, committed, pending={(c, 7)}) == {a: 12}
+
+
+class FakeConsumer:
+    """The consumer state HoleWatch reads, and a seek that records itself."""
+
+    def __init__(self) -> None:
+        self._acked: dict[TP, list[int]] = defaultdict(list)
+        self._acked_index: dict[TP, set[int]] = defaultdict(set)
+        self._committed_offset: dict[TP, int | None] = {}
+        self._read_offset: dict[TP, int | None] = {}
+        self._unacked_messages: set[Any] = set()
+        self.seeks: list[tuple[TP, int]] = []
+
+    async def seek(self, tp: TP, offset: int) -> None:
+        self.seeks.append((tp, offset))
+        self._read_offset[tp] = offset
+
+
+def test_hole_watch_seeks_back_then_passes_only_a_hole_read_past() -> None:
+    c = FakeConsumer()
+    c._committed_offset[TP0] = 12
+    c._acked[TP0] = [13, 14]
+    watch = commit_gaps.HoleWatch()
+    for _ in range(commit_gaps.SEEKS):
+        asyncio.run(watch.round(c))  # type: ignore[arg-type]
+    assert c.seeks == [(TP0, 12)] * commit_gaps.SEEKS
+    asyncio.run(watch.round(c))  # type: ignore[arg-type]
+    assert c._acked[TP0] == [13, 14], "not read past 12 yet: it may still come"
+    c._read_offset[TP0] = 14  # read past 12 after the seeks, and 12 never came
+    asyncio.run(watch.round(c))  # type: ignore[arg-type]
+    assert c._acked[TP0] == [12, 13, 14]
+
+
+def test_hole_watch_forgets_a_filled_hole() -> None:
+    c = FakeConsumer()
+    c._committed_offset[TP0] = 12
+    c._acked[TP0] = [13]
+    watch = commit_gaps.HoleWatch()
+    asyncio.run(watch.round(c))  # type: ignore[arg-type]
+    c._acked[TP0] = [12, 13]  # 12 delivered again and handled
+    asyncio.run(watch.round(c))  # type: ignore[arg-type]
+    assert watch.sought == {} and c.seeks == [(TP0, 12)]
 
 
 def test_install_is_idempotent() -> None:
