@@ -58,7 +58,8 @@ _KILLED = (
     Leads(
         re.compile(
             rf"\b(?:death toll|toll)\b(?:\s+\w+){{0,3}}?\s+"
-            rf"(?:to|at|of|exceeded|reached|surpassed|passed|stood at|climbed to){{1}}\s+{QTY}",
+            r"(?:to|at|of|from|exceeded|reached|surpassed|passed|stood at|climbed to)"
+            rf"\s+{QTY}",
             re.I,
         ),
         ("death toll", "toll"),

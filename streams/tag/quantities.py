@@ -73,6 +73,8 @@ WORDS.update(
         for sep in ("-", " ")
     }
 )
+# "one hundred", "two hundred": a bare unit before "hundred" must not read as 1 or 2.
+WORDS.update({f"{u} hundred": uv * 100 for u, uv in UNITS.items()})
 VAGUE = ("several", "many", "numerous", "some", "a few", "few", "a number")
 
 

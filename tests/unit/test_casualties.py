@@ -26,6 +26,8 @@ from streams.tag.casualties import Casualties, extract_casualties
         ("Tens of civilians were killed.", 10, None, False),
         ("Three people died and twelve were wounded.", 3, 12, False),
         ("The death toll rose to 45 on Sunday.", 45, None, False),
+        ("The death toll ranges from one hundred to several hundred.", 100, None, False),
+        ("Two hundred people were killed.", 200, None, False),
         ("Between 10 and 15 people were killed.", 10, None, False),
         ("Gunmen killed 1,200 villagers.", 1200, None, False),
         ("The statement acknowledged the death of three of their members.", 3, None, False),

@@ -184,6 +184,16 @@ def test_a_generic_word_qualifying_a_noun_names_no_force() -> None:
     assert "Malian Armed Forces" in _entities(acting)
 
 
+def test_the_junta_is_the_government_of_the_country_the_story_is_about() -> None:
+    t = _tag(
+        "Gunmen killed eight civilians in central Mali. The military junta, which seized "
+        "power in 2020, has not commented."
+    )
+    assert "Government of Mali" in _entities(t)
+    state = _tag("After decades of conflict with the Turkish state, the PKK disbanded.")
+    assert "Government of Turkey" in _entities(state)
+
+
 def test_a_seat_of_government_is_a_place_after_at_the() -> None:
     place = _tag("President Trump announced at the White House that he would meet Putin.")
     assert "Government of the United States" not in _entities(place)
