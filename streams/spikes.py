@@ -1,7 +1,8 @@
 """Coverage spikes: "Mali: 5× normal coverage in the last hour".
 
 Counts live in a mapping the caller provides (a changelogged faust Table in the worker, a
-dict in tests), keyed ``rule|key|bucket``; buckets are tumbling windows of event time.
+dict in tests), keyed ``rule|key``, each value the counts by bucket: tumbling windows of
+event time.
 """
 
 from __future__ import annotations
@@ -78,18 +79,21 @@ def keys_for(rule: SpikeRule, tagged: dict[str, Any]) -> list[str]:
     )
 
 
-def observe(counts: MutableMapping[str, int], rule: SpikeRule, key: str, at: float) -> Spike | None:
+def observe(
+    counts: MutableMapping[str, dict[str, int]], rule: SpikeRule, key: str, at: float
+) -> Spike | None:
     """Count one article for ``key`` at event time ``at``; return a spike when it crosses."""
     bucket = int(at // rule.window)
-    here = f"{rule.name}|{key}|{bucket}"
-    count = counts.get(here, 0) + 1
-    counts[here] = count
-    # Forget the window that just left the baseline: the mapping stays bounded.
-    counts.pop(f"{rule.name}|{key}|{bucket - rule.baseline_windows - 1}", None)
-    past = sum(
-        counts.get(f"{rule.name}|{key}|{bucket - i}", 0)
-        for i in range(1, rule.baseline_windows + 1)
-    )
+    here = f"{rule.name}|{key}"
+    # One entry per key, its counts by bucket: one read and one write per article and key
+    # (a table write is a changelog message). Buckets that left the baseline are dropped,
+    # so an entry stays bounded. JSON object keys are strings.
+    oldest = bucket - rule.baseline_windows
+    kept = {b: n for b, n in (counts.get(here) or {}).items() if int(b) >= oldest}
+    count = kept.get(str(bucket), 0) + 1
+    kept[str(bucket)] = count
+    counts[here] = kept
+    past = sum(n for b, n in kept.items() if int(b) < bucket)
     baseline = max(past / rule.baseline_windows, rule.baseline_floor)
     threshold = max(rule.min_articles, math.ceil(rule.factor * baseline))
     if count == threshold:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from . import kb
@@ -55,6 +55,15 @@ class Article:
             killed = first.get("killed")
             out.append(Candidate(first, killed if killed is not None else t.get("killed"), True))
         out.extend(Candidate(e, e.get("killed"), False) for e in events if e is not first)
+        return out
+
+    @cached_property
+    def keyed_entities(self) -> list[tuple[str | None, str, str]]:
+        """(id, normalised name, name) per entity: rules compare these, normalised once."""
+        out = []
+        for e in self.entities:
+            name = str(e.get("name", ""))
+            out.append((e.get("id"), norm(name), name))
         return out
 
     @cached_property
@@ -120,15 +129,29 @@ class Member:
         return (id_ is not None and id_ in self.ids) or norm(name) in self.names
 
 
+@lru_cache(maxsize=256)
+def _member_index(members: tuple[Member, ...]) -> dict[str, tuple[Member, ...]]:
+    """Each id and normalised name of ``members`` -> the members it names (once per rule)."""
+    index: dict[str, list[Member]] = {}
+    for m in members:
+        for key in m.ids | m.names:
+            index.setdefault(key, []).append(m)
+    return {key: tuple(ms) for key, ms in index.items()}
+
+
 def entity_hits(members: tuple[Member, ...], article: Article) -> tuple[list[str], int]:
     """Article entity names matching any member (article order), and distinct members hit."""
+    index = _member_index(members)
     names: list[str] = []
     hit: set[Member] = set()
-    for e in article.entities:
-        for m in members:
-            if m.matches(e.get("id"), str(e.get("name", ""))):
+    for id_, normed, name in article.keyed_entities:
+        # Ids and normalised names share one index: an id never looks like a folded name
+        # ("Q1234", "geonames:…"), and a member's ids include the text it was given as.
+        found = (index.get(id_, ()) if id_ is not None else ()) + index.get(normed, ())
+        for m in found:
+            if m.matches(id_, name):
                 hit.add(m)
-                names.append(e["name"])
+                names.append(name)
     return list(dict.fromkeys(names)), len(hit)
 
 

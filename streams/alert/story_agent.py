@@ -11,10 +11,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import weakref
 from collections.abc import Callable
 from typing import Any
 
 import faust
+from faust.streams import _current_event
 
 from .. import contracts, records
 from ..acks import InOrderAcks
@@ -24,11 +26,16 @@ from ..reorder import ReorderBuffer
 from ..settings import Settings
 from ..spikes import load_spike_rules
 from ..stage import letter_for, send_dead_letter
+from ..writebehind import WriteBehind
 from .storybook import StoryBook
 
 log = logging.getLogger(__name__)
 TICK_KEY = b"__tick__"
 EXPIRE_EVERY = 600.0  # seconds of event time between two sweeps of the story tables
+# Table writes are written through, and the articles behind them acked, in batches of at
+# most this many articles or this long: one changelog message per key per batch.
+FLUSH_ARTICLES = 200
+FLUSH_SECONDS = 0.05
 
 
 def _leave_for_the_next_worker(app: faust.App, event: faust.EventT) -> None:
@@ -51,8 +58,12 @@ def attach_story_stage(
     passthrough: bool = False,
     trace: faust.TopicT | None = None,
 ) -> StoryBook:
-    def table(name: str) -> Any:
-        return app.Table(name, partitions=1)  # JSON keys and values: faust's table default
+    tables: list[WriteBehind] = []
+
+    def table(name: str) -> WriteBehind:
+        # JSON keys and values: faust's table default.
+        tables.append(WriteBehind(app.Table(name, partitions=1)))
+        return tables[-1]
 
     book = StoryBook(
         stories=table("stories"),
@@ -70,6 +81,9 @@ def attach_story_stage(
     )
     acks: InOrderAcks[faust.EventT] = InOrderAcks()
     latest = {"event_time": 0.0, "expired_at": 0.0}
+    settled: list[int] = []  # tickets of articles processed but not yet written through
+    since: list[float] = []  # when the oldest of them was processed
+    last: list[faust.EventT] = []  # the latest event taken: a stop writes in its context
     stopping = asyncio.Event()  # the worker is about to stop: hand back what comes
     running: list[Any] = []  # the agent's stream, which acks its events
 
@@ -87,6 +101,7 @@ def attach_story_stage(
         guard = RedeliveryGuard()
         async for event in manual.events():
             msg = event.message
+            last[:] = [event]
             if stopping.is_set():
                 _leave_for_the_next_worker(app, event)
                 continue
@@ -152,17 +167,37 @@ def attach_story_stage(
                             }
                         ),
                     )
-                await ack_in_order(held_ticket)
+                settle(held_ticket)
             if msg.key == TICK_KEY:
                 await ack_in_order(ticket)
+            if settled and (
+                len(settled) >= FLUSH_ARTICLES or monotonic() - since[0] >= FLUSH_SECONDS
+            ):
+                await write_through()
 
     app.agent(source, name="wirewatch.story")(story)
 
     @app.timer(max(idle / 10, 0.01), name="wirewatch.story-tick")
     async def tick() -> None:
-        # Only while something is held: an idle pipeline writes nothing.
-        if len(buffer):
+        # Only while something is held or unwritten: an idle pipeline writes nothing.
+        if len(buffer) or settled:
             await source.send(key=TICK_KEY, value=b"{}")
+
+    def settle(ticket: int) -> None:
+        if not settled:
+            since[:] = [monotonic()]
+        settled.append(ticket)
+
+    async def write_through() -> None:
+        """Write the batch's table changes (``processed`` last, as StoryBook writes it), then
+        ack its articles: no article is acked before its state is queued to the changelogs.
+        Inside the stream: table writes need the current event's context."""
+        for t in sorted(tables, key=lambda t: t is book.processed):
+            t.flush()
+        tickets = list(settled)
+        settled.clear()
+        for ticket in tickets:
+            await ack_in_order(ticket)
 
     async def ack_in_order(ticket: int) -> None:
         for ready in acks.done(ticket):
@@ -180,6 +215,14 @@ def attach_story_stage(
         re-send their alerts. What arrives after this (the hand-backs among it) is left
         unacked for the next worker."""
         stopping.set()
+        if settled:
+            # A stop comes from a signal, outside the stream: write in its last event's
+            # context (all the stage's events share its one partition).
+            token = _current_event.set(weakref.ref(last[0]))
+            try:
+                await write_through()
+            finally:
+                _current_event.reset(token)
         for ticket, held, _ in buffer.drain():
             await hand_back(held.message)
             await ack_in_order(ticket)

@@ -14,7 +14,7 @@ RULE = SpikeRule(
 
 
 def test_quiet_key_needs_min_articles_and_fires_once() -> None:
-    counts: dict[str, int] = {}
+    counts: dict[str, dict[str, int]] = {}
     fired = [observe(counts, RULE, "ML", 10 * HOUR + i) for i in range(15)]
     spikes = [s for s in fired if s]
     assert len(spikes) == 1
@@ -26,7 +26,7 @@ def test_quiet_key_needs_min_articles_and_fires_once() -> None:
 
 
 def test_baseline_raises_the_bar() -> None:
-    counts: dict[str, int] = {}
+    counts: dict[str, dict[str, int]] = {}
     for hour in range(24):  # 4 articles every hour for a day: baseline 4/h
         for i in range(4):
             assert observe(counts, RULE, "UA", hour * HOUR + i) is None
@@ -37,10 +37,11 @@ def test_baseline_raises_the_bar() -> None:
 
 
 def test_counts_stay_bounded() -> None:
-    counts: dict[str, int] = {}
+    counts: dict[str, dict[str, int]] = {}
     for hour in range(200):
         observe(counts, RULE, "ML", hour * HOUR)
-    assert len(counts) <= RULE.baseline_windows + 1
+    assert len(counts) == 1
+    assert len(counts["spike|ML"]) <= RULE.baseline_windows + 1
 
 
 def test_keys_and_packaged_rules() -> None:
