@@ -1,7 +1,7 @@
 """Table writes held in memory and written through in batches.
 
 Every write to a changelogged faust Table is one changelog message, and the story stage
-wrote ~20 of them per article (16 for the coverage-spike counts alone): half the worker's
+wrote ~20 of them per article (16 for the coverage-spike counts alone): a third of the worker's
 CPU went to producing them. ``WriteBehind`` wraps a table, answers reads from its pending
 writes first, and writes each changed key once per ``flush``. The story stage flushes
 before it acks the articles of a batch, so an acked article's state is always queued to
