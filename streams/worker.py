@@ -17,9 +17,13 @@ log = logging.getLogger(__name__)
 
 
 class _Worker(Worker):
-    """faust's Worker; on SIGTERM/SIGINT the story stage drains its reorder buffer first."""
+    """faust's Worker; on SIGTERM/SIGINT the offsets faust dropped are read again and the
+    story stage drains its reorder buffer, before faust's own stop."""
 
     async def _stop_on_signal(self, sig: signal.Signals) -> None:  # mode.Worker's hook
+        settle = getattr(self.app, "wirewatch_settle", None)
+        if settle is not None:
+            await settle()
         drain = getattr(self.app, "wirewatch_drain", None)
         if drain is not None:
             await drain()

@@ -69,6 +69,14 @@ def test_holes_are_heads_neither_acked_nor_pending() -> None:
     assert commit_gaps.holes(acked, committed, pending={(c, 7)}) == {a: 12}
 
 
+def test_a_hole_between_acks_is_found_before_the_commits_reach_it() -> None:
+    a, b = TP(TOPIC, 0), TP(TOPIC, 1)
+    acked = {a: [41, 42, 43, 45, 46], b: [7, 9]}
+    committed: dict[TP, int | None] = {a: 41, b: 7}
+    # 44 was never delivered; 8 is still being handled.
+    assert commit_gaps.holes(acked, committed, pending={(b, 8)}) == {a: 44}
+
+
 class FakeConsumer:
     """The consumer state HoleWatch reads, and a seek that records itself."""
 
