@@ -194,10 +194,9 @@ def attach_story_stage(
         the current event's context.
 
         ``processed`` goes last, once the broker has the rest: a crash between the two
-        must not leave an article marked processed without its state. (The other way
-        round, state kept but no mark, the article is applied again after a restart: with
-        the marks written beside the state, a kill -9 mid-flush left a whole batch's spike
-        counts doubled, and spike alerts the clean run never raised.)"""
+        must not leave an article marked processed without its state. The other way round
+        (state kept, no mark) the article is applied again after a restart, which can
+        still count it twice in the spike counts: not idempotent yet."""
         for t in tables:
             if t is not book.processed:
                 t.flush()
