@@ -65,6 +65,7 @@ def attach_story_stage(
         tables.append(WriteBehind(app.Table(name, partitions=1)))
         return tables[-1]
 
+    processed = table("processed-articles")  # written through last (write_through)
     book = StoryBook(
         stories=table("stories"),
         index=table("story-index"),
@@ -73,7 +74,7 @@ def attach_story_stage(
         spike_rules=load_spike_rules(),
         suppression_window=settings.suppression_window,
         on_suppressed=lambda rule: metrics.alerts_suppressed.labels(rule).inc(),
-        processed=table("processed-articles"),
+        processed=processed,
     )
     idle = settings.story_idle_ms / 1000.0
     buffer: ReorderBuffer[tuple[int, faust.EventT, dict[str, Any]]] = ReorderBuffer(
@@ -198,10 +199,10 @@ def attach_story_stage(
         (state kept, no mark) the article is applied again after a restart, which can
         still count it twice in the spike counts: not idempotent yet."""
         for t in tables:
-            if t is not book.processed:
+            if t is not processed:
                 t.flush()
         await app.producer.flush()
-        book.processed.flush()  # type: ignore[attr-defined]  # a WriteBehind (table())
+        processed.flush()
         # Hand these to the producer now: faust would do it before the next event anyway,
         # logging "producer buffer full" for every batch over 100 messages.
         await app.producer.buffer.flush()
