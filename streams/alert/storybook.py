@@ -104,7 +104,7 @@ class StoryBook:
         out = []
         for rule in self.spike_rules:
             for key in keys_for(rule, article):
-                spike = observe(self.counts, rule, key, article["ingested_at"])
+                spike = observe(self.counts, rule, key, article["ingested_at"], article["id"])
                 if spike is not None:
                     out.append(build_spike_alert(spike, article, now))
         return out

@@ -1,4 +1,4 @@
-from streams.spikes import SpikeRule, keys_for, load_spike_rules, observe
+from streams.spikes import SEEN_CAP, SpikeRule, keys_for, load_spike_rules, observe
 
 HOUR = 3600.0
 RULE = SpikeRule(
@@ -15,7 +15,7 @@ RULE = SpikeRule(
 
 def test_quiet_key_needs_min_articles_and_fires_once() -> None:
     counts: dict[str, dict[str, int]] = {}
-    fired = [observe(counts, RULE, "ML", 10 * HOUR + i) for i in range(15)]
+    fired = [observe(counts, RULE, "ML", 10 * HOUR + i, f"a{i}") for i in range(15)]
     spikes = [s for s in fired if s]
     assert len(spikes) == 1
     assert spikes[0].count == 10
@@ -29,8 +29,8 @@ def test_baseline_raises_the_bar() -> None:
     counts: dict[str, dict[str, int]] = {}
     for hour in range(24):  # 4 articles every hour for a day: baseline 4/h
         for i in range(4):
-            assert observe(counts, RULE, "UA", hour * HOUR + i) is None
-    fired = [observe(counts, RULE, "UA", 24 * HOUR + i) for i in range(25)]
+            assert observe(counts, RULE, "UA", hour * HOUR + i, f"a{hour}-{i}") is None
+    fired = [observe(counts, RULE, "UA", 24 * HOUR + i, f"b{i}") for i in range(25)]
     [spike] = [s for s in fired if s]
     assert spike.count == 20 and spike.baseline == 4.0
     assert spike.reason().startswith("UA: 5.0× normal coverage")
@@ -39,9 +39,37 @@ def test_baseline_raises_the_bar() -> None:
 def test_counts_stay_bounded() -> None:
     counts: dict[str, dict[str, int]] = {}
     for hour in range(200):
-        observe(counts, RULE, "ML", hour * HOUR)
+        for i in range(SEEN_CAP + 50):
+            observe(counts, RULE, "ML", hour * HOUR + i, f"a{hour}-{i}")
     assert len(counts) == 1
-    assert len(counts["spike|ML"]) <= RULE.baseline_windows + 1
+    entry = counts["spike|ML"]
+    assert len(entry["n"]) <= RULE.baseline_windows + 1
+    assert len(entry["seen"]) <= 2  # the latest two windows' ids
+    assert all(len(ids) <= SEEN_CAP for ids in entry["seen"].values())
+
+
+def test_an_article_applied_again_is_not_counted_twice() -> None:
+    """After a crash the story stage may apply an article again whose count landed."""
+    counts: dict[str, dict[str, object]] = {}
+    for i in range(8):
+        assert observe(counts, RULE, "ML", HOUR + i, f"a{i}") is None
+    for i in range(8):  # the same eight again: a quiet key stays quiet
+        assert observe(counts, RULE, "ML", HOUR + i, f"a{i}") is None
+    assert observe(counts, RULE, "ML", HOUR + 8, "a8") is None
+    spike = observe(counts, RULE, "ML", HOUR + 9, "a9")
+    assert spike is not None and spike.count == 10
+    # The crossing article again: the same spike (its alert may not have landed), and the
+    # next article is the 11th, not a second crossing.
+    again = observe(counts, RULE, "ML", HOUR + 9, "a9")
+    assert again is not None and (again.count, again.baseline) == (10, 1.0)
+    assert observe(counts, RULE, "ML", HOUR + 10, "a10") is None
+    assert counts["spike|ML"]["n"] == {"1": 11}
+
+
+def test_reads_counts_kept_before_ids_were() -> None:
+    counts: dict[str, dict[str, object]] = {"spike|ML": {"1": 9}}
+    spike = observe(counts, RULE, "ML", HOUR + 30, "x")
+    assert spike is not None and spike.count == 10
 
 
 def test_keys_and_packaged_rules() -> None:
