@@ -16,6 +16,7 @@ class Lexicon:
     place_stopwords: frozenset[str]
     org_heads: frozenset[str]
     org_openers: frozenset[str]
+    org_appositives: tuple[str, ...]
     place_before: tuple[str, ...]
     place_after: tuple[str, ...]
     non_name: frozenset[str]
@@ -34,6 +35,7 @@ def load_lexicon() -> Lexicon:
         place_stopwords=frozenset(data["place_stopwords"]),
         org_heads=frozenset(data["org_heads"]),
         org_openers=frozenset(data["org_openers"]),
+        org_appositives=tuple(data["org_appositives"]),
         place_before=tuple(data["place_before"]),
         place_after=tuple(data["place_after"]),
         non_name=frozenset(data["non_name"]),

@@ -125,6 +125,16 @@ def _apposition(titles: frozenset[str]) -> re.Pattern[str]:
     )
 
 
+_OF_AFTER_ACRONYM = re.compile(r" \([A-Z]{2,8}\) of (?:the )?[A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,3}")
+
+
+@lru_cache(maxsize=1)
+def _org_apposition() -> re.Pattern[str]:
+    """", the group that ...": up to two words (none "of": "a member of the group") between."""
+    nouns = "|".join(re.escape(n) for n in load_lexicon().org_appositives)
+    return re.compile(rf", (?:a|an|the) (?:(?!of\b)[\w'-]+ ){{0,2}}?(?:{nouns})\b")
+
+
 @dataclass(frozen=True)
 class _Words:
     """Everything find_names needs that depends only on the lexicon and the titles."""
@@ -193,6 +203,16 @@ class Judge:
         size = len(tokens) if any(t in ("of", "for") for t in tokens[last:]) else last + 1
         kind = "media" if any(t in _MEDIA_HEADS for t in tokens[:size]) else "organization"
         return size, kind
+
+    def org_after(self, end: int) -> bool:
+        """An apposition after ``text[:end]`` says an organisation ends there."""
+        return _org_apposition().match(self.text, end, end + 60) is not None
+
+    def of_after_acronym(self, end: int) -> int:
+        """Where "Electoral Commission (EC) of Ghana" ends, given the end of its head part
+        (``end`` itself when no "(ACRONYM) of Name" follows)."""
+        found = _OF_AFTER_ACRONYM.match(self.text, end)
+        return found.end() if found else end
 
     def place_context(self, start: int, end: int) -> bool:
         """Words around ``text[start:end]`` that make it a place."""

@@ -171,10 +171,25 @@ def _segment(
         start, end = name_words[0][1], name_words[-1][1] + len(name_words[-1][0])
         if any(w in kept for w in name_words):  # not wholly a linked place
             name = LEGAL_SUFFIX.sub("", judge.text[start:end])
-            out.append(Name(name, kind, start, start + len(name)))
+            stop = start + len(name)
+            if stop == end and (longer := judge.of_after_acronym(end)) > end:
+                # "Electoral Commission (EC) of Ghana": the name goes on after its acronym.
+                rest = judge.text[judge.text.index(") of ", end) + 2 : longer]
+                name, stop = f"{name} {rest}", longer
+            out.append(Name(name, kind, start, stop))
         words, titled = judge.strip(words[size:])
         if not words:
             return out
+    last = words[-1][1] + len(words[-1][0])
+    if (
+        2 <= len(words) <= 5
+        and not titled
+        and not judge.is_first_name(words[0][0])
+        and any(w in kept for w in words)
+        and judge.org_after(last)
+    ):  # "Hami Nepal, the group that ...": a country inside does not cut it
+        start = words[0][1]
+        return [*out, Name(judge.text[start:last], "organization", start, last)]
     runs = [words]
     if any(w not in kept for w in words):
         # A place inside: a titled name keeps it ("Superintendent Mohan Chandra Regmi",

@@ -169,6 +169,21 @@ def test_unlinked_people_are_picked_up_from_context() -> None:
     assert people["Ali Hassan"].mentions == 2 and people["Ali Hassan"].id is None
 
 
+def test_an_apposition_names_an_organisation_with_a_country_inside() -> None:
+    t = tag("", "Hami Nepal, the group that organised the protest, urged calm.", [])
+    orgs = {e.name for e in t.entities if e.type == "organization"}
+    assert orgs == {"Hami Nepal"}
+    # "a member of the group" says what the person is, not that the name is a group.
+    t = tag("", "Ram Nepal Thapa, a member of the group, was arrested.", [])
+    assert not [e for e in t.entities if e.type == "organization"]
+
+
+def test_an_organisation_name_goes_on_after_its_acronym() -> None:
+    t = tag("", "The Electoral Commission (EC) of Ghana declared the result on Monday.", [])
+    orgs = {e.name for e in t.entities if e.type == "organization"}
+    assert orgs == {"Electoral Commission of Ghana"}
+
+
 def test_record_type_is_hashable_for_grouping() -> None:
     assert len({Record("x", "X", "location"), Record("x", "X", "location")}) == 1
 
