@@ -130,7 +130,8 @@ _OF_AFTER_ACRONYM = re.compile(r" \([A-Z]{2,8}\) of (?:the )?[A-Z][\w'’-]*(?: 
 
 @lru_cache(maxsize=1)
 def _org_apposition() -> re.Pattern[str]:
-    """", the group that ...": up to two words (none "of": "a member of the group") between."""
+    """An apposition such as ", the group that ...": up to two words (no "of": "a member
+    of the group") before the noun."""
     nouns = "|".join(re.escape(n) for n in load_lexicon().org_appositives)
     return re.compile(rf", (?:a|an|the) (?:(?!of\b)[\w'-]+ ){{0,2}}?(?:{nouns})\b")
 
