@@ -43,7 +43,7 @@ def test_the_labelled_set_is_complete(items: list[dict[str, Any]]) -> None:
 
 # Measured 2026-12-02 on all 99 articles; see the README's evaluation section.
 NOT_MET_YET = {
-    "organizations_f1": "0.812 < 0.85: recall 0.77; 'Government of X' and bare 'police' "
+    "organizations_f1": "0.816 < 0.85: recall 0.78; 'Government of X' and bare 'police' "
     "inferred by the labeller, rosters, units",
     "killed_accuracy": "0.837 < 0.85: follows event-type misses on the held-out split",
 }
@@ -52,7 +52,7 @@ FLOORS = {
     "conflict_f1": 0.96,
     "countries_f1": 0.95,
     "persons_f1": 0.85,
-    "organizations_f1": 0.81,
+    "organizations_f1": 0.815,
     "locations_f1": 0.80,
     "killed_accuracy": 0.83,
 }
