@@ -100,7 +100,10 @@ class HoleWatch:
                 log.warning("offset %d of %s[%d] was never handled: reading it again",
                             offset, tp.topic, tp.partition)  # fmt: skip
                 self.sought[tp] = (offset, seeks + 1)
-                await consumer.seek(tp, offset)
+                # On the consumer's thread: faust's ``seek`` calls aiokafka from this one,
+                # racing a fetch in progress there (aiokafka's fetcher crashed with a
+                # KeyError on the partition, and the worker with it).
+                await consumer.seek_wait({tp: offset})
             elif (consumer._read_offset.get(tp) or -1) > offset:
                 log.info("offset %d of %s[%d] holds no message: passing it",
                          offset, tp.topic, tp.partition)  # fmt: skip

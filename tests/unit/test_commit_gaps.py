@@ -88,9 +88,10 @@ class FakeConsumer:
         self._unacked_messages: set[Any] = set()
         self.seeks: list[tuple[TP, int]] = []
 
-    async def seek(self, tp: TP, offset: int) -> None:
-        self.seeks.append((tp, offset))
-        self._read_offset[tp] = offset
+    async def seek_wait(self, partitions: dict[TP, int]) -> None:
+        for tp, offset in partitions.items():
+            self.seeks.append((tp, offset))
+            self._read_offset[tp] = offset
 
 
 def test_hole_watch_seeks_back_then_passes_only_a_hole_read_past() -> None:
