@@ -8,11 +8,19 @@ that has been silent for ``idle`` seconds (or never spoke since the first arriva
 holding the others back, as in Flink's idle sources: a steady stream is released as fast
 as the slowest partition delivers, a sparse one after ``idle``. A replay of the same input,
 trickled or as a backlog, then gives the same stories, alert ids and versions.
+
+Silence alone is a poor sign of idleness after a restart: upstream stages catch up on their
+backlogs partition by partition, and a partition whose articles are still on their way
+looked idle after 1 s and let later articles of the others through first (other stories
+than an uninterrupted run). So a ``busy(source)`` check, when given, keeps a silent
+partition speaking while work for it is still upstream (its lag in this worker), for at
+most ``busy_for`` seconds of silence.
 """
 
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -28,9 +36,17 @@ class _Held(Generic[T]):
 
 
 class ReorderBuffer(Generic[T]):
-    def __init__(self, idle: float, sources: int) -> None:
+    def __init__(
+        self,
+        idle: float,
+        sources: int,
+        busy: Callable[[int], bool] | None = None,
+        busy_for: float = 30.0,
+    ) -> None:
         self.idle = idle
         self.sources = sources
+        self.busy = busy
+        self.busy_for = busy_for
         self._heap: list[_Held[T]] = []
         self._progress: dict[int, float] = {}  # latest event time per upstream partition
         self._heard: dict[int, float] = {}  # when each partition last delivered (wall)
@@ -54,9 +70,13 @@ class ReorderBuffer(Generic[T]):
         return min((self._progress[s] for s in speaking), default=float("inf"))
 
     def _active(self, source: int, now: float) -> bool:
-        if source in self._heard:
-            return now - self._heard[source] < self.idle
-        return self._first is not None and now - self._first < self.idle
+        since = self._heard.get(source, self._first)
+        if since is None:
+            return False
+        silent = now - since
+        if silent < self.idle:
+            return True
+        return self.busy is not None and silent < self.busy_for and self.busy(source)
 
     def release(self, now: float) -> list[T]:
         """Items whose place in event-time order is settled, earliest first."""

@@ -18,7 +18,7 @@ from typing import Any
 import faust
 from faust.streams import _current_event
 
-from .. import contracts, records
+from .. import contracts, records, topics
 from ..acks import InOrderAcks
 from ..metrics import Metrics
 from ..redelivery import RedeliveryGuard
@@ -26,6 +26,7 @@ from ..reorder import ReorderBuffer
 from ..settings import Settings
 from ..spikes import SEEN_CAP, load_spike_rules
 from ..stage import letter_for, send_dead_letter
+from ..upstream import upstream_busy
 from ..writebehind import WriteBehind
 from .storybook import StoryBook
 
@@ -80,7 +81,11 @@ def attach_story_stage(
     )
     idle = settings.story_idle_ms / 1000.0
     buffer: ReorderBuffer[tuple[int, faust.EventT, dict[str, Any]]] = ReorderBuffer(
-        idle, sources=settings.partitions
+        idle,
+        sources=settings.partitions,
+        busy=upstream_busy(
+            app, [settings.topic(t) for t in (topics.RAW, topics.CLASSIFIED, topics.TAGGED)]
+        ),
     )
     acks: InOrderAcks[faust.EventT] = InOrderAcks()
     latest = {"event_time": 0.0, "expired_at": 0.0}

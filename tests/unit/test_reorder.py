@@ -39,3 +39,24 @@ def test_ties_on_event_time_break_by_key_and_drain_keeps_order() -> None:
     for key in ("z", "m", "a"):
         buf.add(key, event_time=5.0, key=key, now=0.0, source=0)
     assert buf.drain() == ["a", "m", "z"]
+
+
+def test_a_silent_partition_with_work_upstream_still_holds_the_others_back() -> None:
+    """After a restart: partition 1's articles are still in the upstream stages' backlog."""
+    upstream = {1: True}
+    buf: ReorderBuffer[str] = ReorderBuffer(
+        idle=1.0, sources=2, busy=lambda s: upstream.get(s, False), busy_for=30.0
+    )
+    buf.add("late", event_time=5.0, key="late", now=0.0, source=0)
+    assert buf.release(now=3.0) == []  # silent past the idle time, but not idle
+    buf.add("early", event_time=2.0, key="early", now=3.5, source=1)
+    assert buf.release(now=3.5) == ["early"]
+    upstream[1] = False  # caught up: silence means idle again
+    assert buf.release(now=5.0) == ["late"]
+
+
+def test_busy_holds_back_only_so_long() -> None:
+    buf: ReorderBuffer[str] = ReorderBuffer(idle=1.0, sources=2, busy=lambda s: True, busy_for=5.0)
+    buf.add("x", event_time=5.0, key="x", now=0.0, source=0)
+    assert buf.release(now=4.0) == []
+    assert buf.release(now=6.0) == ["x"]  # partition 1 never came: a stale lag is no reason

@@ -1,0 +1,54 @@
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any, NamedTuple
+
+from faust.types import TP
+
+from streams.upstream import has_lag, upstream_busy
+
+RAW, TAGGED = "p.articles.raw", "p.articles.tagged"
+
+
+class Message(NamedTuple):
+    tp: TP
+    offset: int
+
+
+@dataclass
+class FakeConsumer:
+    """The consumer state upstream_busy reads."""
+
+    ends: dict[TP, int]
+    _read_offset: dict[TP, int | None] = field(default_factory=dict)
+    _committed_offset: dict[TP, int | None] = field(default_factory=dict)
+    _unacked_messages: set[Any] = field(default_factory=set)
+
+    def assignment(self) -> set[TP]:
+        return set(self.ends)
+
+    def highwater(self, tp: TP) -> int:
+        return self.ends[tp]
+
+
+def test_lag_from_the_last_delivered_or_the_committed_offset() -> None:
+    tp = TP(RAW, 0)
+    c = FakeConsumer({tp: 10})
+    assert has_lag(c, tp), "nothing known yet"
+    c._committed_offset[tp] = 10
+    assert not has_lag(c, tp)
+    c._read_offset[tp] = 8  # delivered up to 8 of 0..9
+    assert has_lag(c, tp)
+    c._read_offset[tp] = 9
+    assert not has_lag(c, tp)
+
+
+def test_busy_only_for_partitions_this_worker_has() -> None:
+    c = FakeConsumer({TP(RAW, 0): 5, TP(TAGGED, 0): 3})
+    c._read_offset.update({TP(RAW, 0): 4, TP(TAGGED, 0): 1})
+    busy = upstream_busy(SimpleNamespace(consumer=c), [RAW, TAGGED])  # type: ignore[arg-type]
+    assert busy(0), "tagged[0] has offset 2 still to deliver"
+    assert not busy(1), "another worker has partition 1: silence decides"
+    c._read_offset[TP(TAGGED, 0)] = 2
+    assert not busy(0)
+    c._unacked_messages.add(Message(TP(TAGGED, 0), 2))
+    assert busy(0), "delivered but still being handled"
