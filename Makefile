@@ -7,7 +7,7 @@ PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help install build system-deps kafka-jars run test unit integration lint format clean \
-	prometheus report eval bench-nlp bench
+	prometheus report eval bench-nlp bench soak
 
 help: ## show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -99,3 +99,7 @@ clean: ## remove the virtualenv, caches, local state and compiled modules
 BENCH_ARTICLES ?= 20000
 bench: $(STAMP) build kafka-jars ## R/P/F throughput, latency, RSS on Tansu and Apache Kafka → bench/results/
 	$(BIN)/wirewatch bench --articles $(BENCH_ARTICLES) --broker both --out bench/results
+
+SOAK_MINUTES ?= 10
+soak: $(STAMP) build ## the full pipeline at 50 articles/s for 10 min on Tansu, RSS sampled → bench/results/
+	$(BIN)/wirewatch soak --minutes $(SOAK_MINUTES) --out bench/results

@@ -43,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
             "rules": cmd_rules,
             "report": cmd_report,
             "bench": cmd_bench,
+            "soak": cmd_soak,
             "replay": cmd_replay,
         }[args.command]
         return handler(settings, args)
@@ -334,6 +335,42 @@ def cmd_bench(settings: Any, args: argparse.Namespace) -> int:
             print(f"{name}: " + ", ".join(f"{k}={v}" for k, v in r.items() if k != "modes"))
             print("\n".join(goal_lines(r)))
     return 0
+
+
+def cmd_soak(settings: Any, args: argparse.Namespace) -> int:
+    import tempfile
+
+    from .bench.soak import soak, summary, write
+    from .brokers.kafka import KafkaBroker
+    from .brokers.process import BrokerProcess
+    from .brokers.tansu import TansuBroker
+
+    name = args.broker or ("external" if settings.broker else "embedded")
+    work = Path(tempfile.mkdtemp(prefix="wirewatch-soak-"))
+    server: BrokerProcess | None = None
+    if name == "embedded":
+        server = TansuBroker(log=work / "tansu.log")
+    elif name == "kafka":
+        server = KafkaBroker(work / "kafka")
+    if server is not None:
+        say(f"starting {server.name} …")
+        server.start(timeout=120)
+    try:
+        base = settings.with_(broker=server.bootstrap) if server else settings
+        say(f"soak on {name}: {args.minutes:g} min at {args.rate:g} articles/s")
+        result = soak(base, args.minutes, args.rate, default_seeds_dir(), work, say)
+    finally:
+        if server is not None:
+            server.stop()
+    if args.out:
+        for path in write(result, name, args.out):
+            say(f"wrote {path}")
+    s = summary(result)
+    if args.format == "json":
+        print(orjson.dumps({"broker": name, **s}).decode())
+    else:
+        print(f"{name}: " + ", ".join(f"{k}={v}" for k, v in s.items()))
+    return 0 if result.came_through == result.published else 1
 
 
 if __name__ == "__main__":  # pragma: no cover

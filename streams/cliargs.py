@@ -165,6 +165,23 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=None, help="write JSON, markdown and a PNG chart to this folder"
     )
 
+    soak = sub.add_parser(
+        "soak",
+        help="run the full pipeline at a steady rate for minutes and watch its memory",
+        description="Start a worker, publish the synthetic corpus at --rate articles/s for "
+        "--minutes, sample the worker's RSS every second and report it at the start and end, "
+        "its peak, and its slope over the second half (a leak shows as a slope), and how many "
+        "articles came through. Progress goes to stderr once a minute. --broker as for bench.",
+    )
+    soak.add_argument("--minutes", type=float, default=10.0, help="how long (default 10)")
+    soak.add_argument("--rate", type=float, default=50.0, help="articles/s (default 50)")
+    soak.add_argument("--broker", choices=["embedded", "kafka"], default=None,
+                      help="default: WIREWATCH_BROKER if set, else embedded")  # fmt: skip
+    soak.add_argument("--format", choices=["text", "json"], default="text")
+    soak.add_argument(
+        "--out", type=Path, default=None, help="write JSON, markdown and a PNG plot here"
+    )
+
     analyze = sub.add_parser(
         "analyze",
         help="tag articles offline (no Kafka) and show which rules would fire",
