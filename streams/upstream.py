@@ -16,14 +16,15 @@ from faust.types import TP
 
 
 def has_lag(consumer: object, tp: TP) -> bool:
-    """Messages of ``tp`` written but not yet delivered to this worker (unknown counts as
-    yes: just after an assignment faust knows neither its position nor the end)."""
+    """Messages of ``tp`` written but not yet delivered to this worker (an end not yet known
+    counts as yes: just after an assignment faust has not fetched from it)."""
     read = consumer._read_offset.get(tp)  # type: ignore[attr-defined]  # last delivered
     if read is None:
-        read = consumer._committed_offset.get(tp)  # type: ignore[attr-defined]  # next to read
-        if read is None:
-            return True
-        read -= 1
+        # Nothing delivered since the assignment: from the committed offset, or from the
+        # start of a partition this group never committed (a fresh topic: an empty one has
+        # nothing to wait for).
+        committed = consumer._committed_offset.get(tp)  # type: ignore[attr-defined]
+        read = (committed or 0) - 1
     try:
         end = consumer.highwater(tp)  # type: ignore[attr-defined]
     except Exception:  # not yet fetched from: aiokafka has no state for it

@@ -31,9 +31,10 @@ class FakeConsumer:
 
 
 def test_lag_from_the_last_delivered_or_the_committed_offset() -> None:
-    tp = TP(RAW, 0)
-    c = FakeConsumer({tp: 10})
-    assert has_lag(c, tp), "nothing known yet"
+    tp, empty = TP(RAW, 0), TP(RAW, 1)
+    c = FakeConsumer({tp: 10, empty: 0})
+    assert has_lag(c, tp), "never committed: ten messages from the start"
+    assert not has_lag(c, empty), "a fresh, empty partition: nothing on its way"
     c._committed_offset[tp] = 10
     assert not has_lag(c, tp)
     c._read_offset[tp] = 8  # delivered up to 8 of 0..9
