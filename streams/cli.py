@@ -8,12 +8,15 @@ import logging
 import signal
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from . import topics
 from .cliargs import build_parser, default_seeds_dir
+
+if TYPE_CHECKING:
+    from .brokers.process import BrokerProcess
 
 
 def say(message: str) -> None:
@@ -285,14 +288,28 @@ def cmd_report(settings: Any, args: argparse.Namespace) -> int:
     return draw(args.prometheus, args.out, args.minutes)
 
 
+def _start_broker(name: str, work: Path) -> BrokerProcess | None:
+    """Start the broker a benchmark asked for ("embedded" Tansu, "kafka"), or None for the
+    configured one ("external")."""
+    from .brokers.kafka import KafkaBroker
+    from .brokers.tansu import TansuBroker
+
+    server: BrokerProcess | None = None
+    if name == "embedded":
+        server = TansuBroker(log=work / "tansu.log")
+    elif name == "kafka":
+        server = KafkaBroker(work / "kafka")
+    if server is not None:
+        say(f"starting {server.name} …")
+        server.start(timeout=120)
+    return server
+
+
 def cmd_bench(settings: Any, args: argparse.Namespace) -> int:
     import tempfile
 
     from .bench.pipeline import bench
     from .bench.report import goal_lines, write
-    from .brokers.kafka import KafkaBroker
-    from .brokers.process import BrokerProcess
-    from .brokers.tansu import TansuBroker
 
     brokers = [args.broker] if args.broker in ("embedded", "kafka") else ["embedded", "kafka"]
     if args.broker is None:
@@ -300,14 +317,7 @@ def cmd_bench(settings: Any, args: argparse.Namespace) -> int:
     results: dict[str, Any] = {}
     work = Path(tempfile.mkdtemp(prefix="wirewatch-bench-"))
     for name in brokers:
-        server: BrokerProcess | None = None
-        if name == "embedded":
-            server = TansuBroker(log=work / "tansu.log")
-        elif name == "kafka":
-            server = KafkaBroker(work / "kafka")
-        if server is not None:
-            say(f"starting {server.name} …")
-            server.start(timeout=120)
+        server = _start_broker(name, work)
         try:
             base = settings.with_(broker=server.bootstrap) if server else settings
             say(f"bench on {name}: {args.articles:,} articles, modes {args.modes}")
@@ -341,20 +351,10 @@ def cmd_soak(settings: Any, args: argparse.Namespace) -> int:
     import tempfile
 
     from .bench.soak import soak, summary, write
-    from .brokers.kafka import KafkaBroker
-    from .brokers.process import BrokerProcess
-    from .brokers.tansu import TansuBroker
 
     name = args.broker or ("external" if settings.broker else "embedded")
     work = Path(tempfile.mkdtemp(prefix="wirewatch-soak-"))
-    server: BrokerProcess | None = None
-    if name == "embedded":
-        server = TansuBroker(log=work / "tansu.log")
-    elif name == "kafka":
-        server = KafkaBroker(work / "kafka")
-    if server is not None:
-        say(f"starting {server.name} …")
-        server.start(timeout=120)
+    server = _start_broker(name, work)
     try:
         base = settings.with_(broker=server.bootstrap) if server else settings
         say(f"soak on {name}: {args.minutes:g} min at {args.rate:g} articles/s")
