@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from collections import deque
 
-REMEMBERED = 20_000  # offsets per partition: far more than faust ever has in flight
+# Offsets per partition. A chain stage has at most a fetch and a 256-message stream buffer
+# in flight; the story stage's reorder buffer can hold some thousands.
+REMEMBERED = 4_000
+REMEMBERED_STORY = 20_000
 
 
 class RedeliveryGuard:

@@ -21,7 +21,7 @@ from faust.streams import _current_event
 from .. import contracts, records, topics
 from ..acks import InOrderAcks
 from ..metrics import Metrics
-from ..redelivery import RedeliveryGuard
+from ..redelivery import REMEMBERED_STORY, RedeliveryGuard
 from ..reorder import ReorderBuffer
 from ..settings import Settings
 from ..spikes import SEEN_CAP, load_spike_rules
@@ -106,7 +106,7 @@ def attach_story_stage(
         manual = stream.noack()  # type: ignore[attr-defined]  # missing from StreamT
         running.append(manual)
 
-        guard = RedeliveryGuard()
+        guard = RedeliveryGuard(REMEMBERED_STORY)
         async for event in manual.events():
             msg = event.message
             last[:] = [event]

@@ -46,3 +46,22 @@ def test_expiry_forgets_closed_stories_and_their_index_by_event_time() -> None:
     assert book.expire(t + 3600) == 0  # all still inside their windows
     assert book.expire(t + book.params.window + book.suppression_window + 1) > 0
     assert not stories and not index and not alerts and not processed
+
+
+def test_only_the_newest_marks_are_kept_and_a_recent_repeat_still_changes_nothing() -> None:
+    tables: list[dict[str, Any]] = [{}, {}, {}, {}]
+    stories, index, alerts, counts = tables
+    processed: dict[str, Any] = {"recovered": {"at": 0.0, "alerts": []}}  # from a changelog
+    book = StoryBook(
+        stories, index, alerts, counts, load_spike_rules(), processed=processed, processed_kept=3
+    )
+    base = _matched(load_seed_dir(SEEDS)[0])
+    copies = []
+    for i in range(5):
+        matched = {**base, "article": {**base["article"], "id": f"a{i}"}}
+        copies.append(matched)
+        book.process(matched, 1.0 + i)
+    assert list(processed) == ["a2", "a3", "a4"]  # the recovered mark went first
+    before = [dict(t) for t in tables]
+    book.process(copies[4], 9.0)
+    assert [dict(t) for t in tables] == before
