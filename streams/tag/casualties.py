@@ -52,8 +52,9 @@ def _anchored(before_verb: str, needs: tuple[str, ...]) -> tuple[Cued, ...]:
 
 _KILLED = (
     *_patterns(
-        r"killing|killed|kills|kill|executed|executing|massacred|slaughtered",
-        ("kill", "execut", "massacred", "slaughtered"),
+        r"killing|killed|kills|kill|executed|executing|massacred|massacring|slaughtered|"
+        r"slaughtering|beheaded|beheading|murdered|murdering|gunned down|shot dead",
+        ("kill", "execut", "massacr", "slaughter", "behead", "murder", "gunned down", "shot dead"),
     ),
     Leads(
         re.compile(

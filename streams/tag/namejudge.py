@@ -17,6 +17,8 @@ POSSESSIVE = re.compile(r"['’]s?$|-(?:[a-z][\w]*)$")
 _LINK_WORDS = frozenset(("of", "the", "for", "and", "&"))
 _SAID = ("said", "says", "told", "added", "wrote", "stated", "explained", "noted", "warned")
 _SAID_PREFIXES = tuple(f" {w}" for w in _SAID) + tuple(f", {w}" for w in _SAID)
+# Right before a name of unknown kind: a place, even when it opens with a given name.
+_AT_PLACE = (" in ", " at ", " near ", " outside ")
 _SAID_BEFORE = tuple(f"{w} " for w in ("said", "according to", "told", "says", "asked"))
 _MEDIA_HEADS = frozenset(
     (
@@ -153,7 +155,11 @@ def _words_for(titles: frozenset[str]) -> _Words:
     place_after = [f" {cue}" for cue in lex.place_after]
     return _Words(
         frozenset({*titles, *(t[:1].upper() + t[1:] for t in titles)}),
-        Endings([f"{t.lower()} " for t in titles if t[:1].islower()], line_end=False),
+        # "Gen. X Y": a full stop ends a span, so a dotted title is only ever before one.
+        Endings(
+            [f"{t.lower()} " for t in titles if t[:1].islower() or t.endswith(".")],
+            line_end=False,
+        ),
         Endings([f"{cue} " for cue in lex.place_before], line_end=False),
         Openings(place_after),
         Endings(place_after, line_end=False),
@@ -250,18 +256,44 @@ class Judge:
         plain = 2 <= len(tokens) <= 4 and not any(
             t in _LINK_WORDS or (t.isupper() and len(t) > 1) for t in tokens
         )  # "PREMIUM TIMES": a masthead, not a person
+        if plain and not titled and before.endswith(_AT_PLACE) and after[:1] not in "'’":
+            return "location", words  # "killed in Mai Tsebri", "storm Nacho Junction at"
         if plain and (titled or self.is_first_name(tokens[0])):
             return "person", words
         inner = self._inner_person(words)
         if inner is not None and inner is not words:
+            # "Abdiqadir Mohamed Nor, the governor": an unknown given name before a known
+            # one, the whole span cued as a person.
+            if (
+                len(inner) == len(words) - 1
+                and plain
+                and self._whole_name(tokens[0])
+                and self._person_cue(end, before, after)
+            ):
+                return "person", words
             return "person", inner
         if not plain:
             return None
-        if after.lower().startswith(_SAID_PREFIXES) or before.endswith(_SAID_BEFORE):
-            return "person", words
-        if after.startswith(", ") and self.apposition.match(text, end, end + 80):
+        if self._person_cue(end, before, after):
             return "person", words
         return None
+
+    def _person_cue(self, end: int, before: str, after: str) -> bool:
+        """ "X Y said", "told X Y", "X Y, the governor of ..." """
+        if after.lower().startswith(_SAID_PREFIXES) or before.endswith(_SAID_BEFORE):
+            return True
+        if after.startswith(" who "):  # "a cameo from Kieron Pollard who smashed"
+            return True
+        return (
+            after.startswith(", ") and self.apposition.match(self.text, end, end + 80) is not None
+        )
+
+    def _whole_name(self, word: str) -> bool:
+        """Whether ``word``, before a given name, can open the name itself: not an English
+        sentence opener ("Following Mekhi Mews", "Speaking", "Earlier", "Armed")."""
+        if word in self.lex.non_name or word in _ORG_OPENERS or not word.isalpha():
+            return False
+        return not word.endswith(("ing", "ly", "ed", "er"))
 
     def _inner_person(self, words: list[tuple[str, int]]) -> list[tuple[str, int]] | None:
         """The words after the last title, or from the first given name, when that leaves

@@ -28,7 +28,9 @@ _PARTICLE = trie([
 # fmt: on
 # No look-behind (it doubles the cost): a span glued to a word ("pro-Russian") is skipped
 # in Python instead.
-_SPAN = re.compile(rf"{_WORD}(?>[ ](?:{_PARTICLE}[ ])*+{_WORD})*+")
+# An Arabic article glued to the next name part goes on a name: "Abbas al-Obaidi".
+_GLUED = r"(?:(?:al|el|ad|as|ash|an|ar|az)-)?+"
+_SPAN = re.compile(rf"{_WORD}(?>[ ](?:{_PARTICLE}[ ])*+{_GLUED}{_WORD})*+")
 
 
 def _words(match: re.Match[str]) -> list[tuple[str, int]]:

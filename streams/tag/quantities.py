@@ -145,6 +145,9 @@ DEATH_OR_INJURY = (
     "hurt",
     "execut",
     "slaughter",
+    "behead",
+    "murder",
+    "gunned down",
     "claim",
 )
 NUMBER_WORDS = (

@@ -37,6 +37,8 @@ from streams.tag.casualties import Casualties, extract_casualties
         ("The group claims to have killed twenty soldiers.", 20, None, True),
         ("Fourteen wounded.", None, 14, False),
         ("Talks resumed in Geneva.", None, None, False),
+        ("Terrorists murdered and beheaded five people on Tuesday.", 5, None, False),
+        ("Gunmen shot dead 12 villagers.", 12, None, False),
     ],
 )
 def test_acled_conventions(

@@ -120,3 +120,12 @@ def test_taxonomy_rejects_unknown_event_type() -> None:
     doc["event_types"]["Skirmishes"] = {"Small": {"weight": 0.5, "cues": ["x"]}}
     with pytest.raises(ValueError, match="Skirmishes"):
         build_taxonomy(doc)
+
+
+def test_a_dateline_month_is_not_a_modal_may() -> None:
+    found = classify(
+        "",
+        "Bangkok, May 12 (AP) Soldiers raided a village, killing 19 villagers including "
+        "four children and burning their bodies, a resident said on Friday.",
+    )
+    assert found.event_type == "Violence against civilians"

@@ -214,3 +214,33 @@ def test_a_found_name_spelled_loosely_links_to_the_knowledge_base() -> None:
     )
     record = _entities(t)["Armed Forces of the Democratic Republic of the Congo"]
     assert record["linked"] is True
+
+
+def test_a_known_persons_one_word_alias_opening_a_longer_name_is_someone_else() -> None:
+    names = _entities(
+        _tag(
+            "The bomb hit a patrol in Wadi al-Shay, Abbas al-Obaidi told reporters. A strike "
+            "killed Gen. Qassem Soleimani and a militia leader."
+        )
+    )
+    assert "Mahmoud Abbas" not in names and "Naim Qassem" not in names
+    assert names["Abbas al-Obaidi"]["type"] == "person"
+    assert names["Qassem Soleimani"]["type"] == "person"
+
+
+def test_a_known_organisation_at_the_end_of_a_longer_name_is_not_linked() -> None:
+    names = _entities(_tag("Fighting went on with the Karen National Liberation Army."))
+    assert "National Liberation Army" not in names
+    assert names["Karen National Liberation Army"]["type"] == "organization"
+
+
+def test_names_found_from_their_context() -> None:
+    names = _entities(
+        _tag(
+            "A drone hit a mill at Mai Tsebri on Monday. Abdiqadir Mohamed Nor, the governor "
+            "of the region, said 17 died. Brig Gen Onyema Nwachukwu could not be reached."
+        )
+    )
+    assert names["Mai Tsebri"]["type"] == "location"
+    assert names["Abdiqadir Mohamed Nor"]["type"] == "person"
+    assert names["Onyema Nwachukwu"]["type"] == "person"
