@@ -14,6 +14,7 @@ import re
 
 from streams.tag.gazetteer import Match
 from streams.tag.lexicon import load_lexicon
+from streams.tag.namejudge import GLUED_ARTICLES
 from streams.tag.records import Entry
 
 # A bulk (geonames) place whose country is not named must be at least this big to count,
@@ -79,7 +80,7 @@ def _surname_after(text: str, end: int, taken_starts: set[int]) -> bool:
     return end + 1 not in taken_starts
 
 
-_PARTICLE_AFTER = re.compile(r" (?:(?:al|el|ad|as|ash|an|ar|az)-|(?:bin|ibn|wa) )[A-Z]")
+_PARTICLE_AFTER = re.compile(rf" (?:{GLUED_ARTICLES}|(?:bin|ibn|wa) )[A-Z]")
 _NEXT_NAME = re.compile(r" ([A-Z][a-z]+)(?=[,.;:)]|\s[a-z(]|$)")
 
 
@@ -91,8 +92,7 @@ def _name_goes_on(text: str, m: Match, taken_starts: set[int]) -> bool:
         return False
     if _PARTICLE_AFTER.match(text, m.end):
         return True
-    found = _NEXT_NAME.match(text, m.end)
-    return found is not None and m.end + 1 not in taken_starts
+    return _surname_after(text, m.end, taken_starts) and _NEXT_NAME.match(text, m.end) is not None
 
 
 def _inside_longer_name(text: str, m: Match, ends: set[int]) -> bool:

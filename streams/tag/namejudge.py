@@ -13,6 +13,8 @@ from functools import lru_cache
 from streams.tag.lexicon import Lexicon, load_lexicon
 from streams.text.scan import Endings, Openings, ascii_fold, forms
 
+# Arabic articles glued to the next part of a name: "Abbas al-Obaidi", "Abu Mahdi al-Muhandis".
+GLUED_ARTICLES = r"(?:al|el|ad|as|ash|an|ar|az)-"
 POSSESSIVE = re.compile(r"['’]s?$|-(?:[a-z][\w]*)$")
 _LINK_WORDS = frozenset(("of", "the", "for", "and", "&"))
 _SAID = ("said", "says", "told", "added", "wrote", "stated", "explained", "noted", "warned")

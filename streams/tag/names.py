@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from streams.tag.gazetteer import Match
-from streams.tag.namejudge import LEGAL_SUFFIX, POSSESSIVE, Judge, Name
+from streams.tag.namejudge import GLUED_ARTICLES, LEGAL_SUFFIX, POSSESSIVE, Judge, Name
 from streams.tag.quantities import trie
 
 # A capitalised word (or an initial, "F."), and lower-case particles inside names.
@@ -28,9 +28,7 @@ _PARTICLE = trie([
 # fmt: on
 # No look-behind (it doubles the cost): a span glued to a word ("pro-Russian") is skipped
 # in Python instead.
-# An Arabic article glued to the next name part goes on a name: "Abbas al-Obaidi".
-_GLUED = r"(?:(?:al|el|ad|as|ash|an|ar|az)-)?+"
-_SPAN = re.compile(rf"{_WORD}(?>[ ](?:{_PARTICLE}[ ])*+{_GLUED}{_WORD})*+")
+_SPAN = re.compile(rf"{_WORD}(?>[ ](?:{_PARTICLE}[ ])*+(?:{GLUED_ARTICLES})?+{_WORD})*+")
 
 
 def _words(match: re.Match[str]) -> list[tuple[str, int]]:
