@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from streams.classify.cues import Cue, CueIndex, by_sentence, parse_cue
+from streams.classify.cues import Cue, CueIndex, alternatives_of, by_sentence, parse_cue
 from streams.text.clean import sentence_spans
 from streams.text.scan import Hit, PhraseSet
 
@@ -104,10 +104,12 @@ class _Taxonomy:
     dampeners: CueIndex
     factors: dict[str, float]
     topic_terms: list[tuple[str, ...]]  # by term id
+    masks: frozenset[int]  # terms whose words cue nothing ("riot police" is no riot)
     topic_min: dict[str, float]
     event_topics: dict[str, tuple[str, ...]]
     min_event_confidence: float
     lead_sentences: int
+    untitled_lead_sentences: int
     title_bonus: float
     min_primary_confidence: float
     none_penalty: float
@@ -138,6 +140,9 @@ def build_taxonomy(data: dict[str, Any]) -> _Taxonomy:
         for word in spec["keywords"]:
             term = phrases.add(str(word))
             topic_terms[term] = (*topic_terms.get(term, ()), topic)
+    masks = frozenset(
+        t for alts in data.get("not_cues", []) for t in alternatives_of(phrases, alts)
+    )
     phrases.compile()
     return _Taxonomy(
         phrases=phrases,
@@ -145,10 +150,12 @@ def build_taxonomy(data: dict[str, Any]) -> _Taxonomy:
         dampeners=CueIndex(dampeners),
         factors=factors,
         topic_terms=[topic_terms.get(t, ()) for t in range(len(phrases))],
+        masks=masks,
         topic_min=topic_min,
         event_topics={k: tuple(v) for k, v in data.get("event_topics", {}).items()},
         min_event_confidence=float(data["min_event_confidence"]),
         lead_sentences=int(data["lead_sentences"]),
+        untitled_lead_sentences=int(data["untitled_lead_sentences"]),
         title_bonus=float(data["title_bonus"]),
         min_primary_confidence=float(data["min_primary_confidence"]),
         none_penalty=float(data["none_penalty"]),
@@ -162,6 +169,23 @@ def load_taxonomy() -> _Taxonomy:
     text = resources.files("streams.classify").joinpath("taxonomy.yaml").read_text("utf-8")
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ten times faster
     return build_taxonomy(yaml.load(text, Loader=loader))
+
+
+def _unmasked(hits: list[Hit], masks: frozenset[int]) -> list[Hit]:
+    """Hits outside every mask's span; the masks go too."""
+    spans = [(h.start, h.end) for h in hits if h.term in masks]
+    if not spans:
+        return hits
+    out: list[Hit] = []
+    for h in hits:
+        if h.term in masks:
+            continue
+        for a, b in spans:
+            if a <= h.start and h.end <= b:
+                break
+        else:
+            out.append(h)
+    return out
 
 
 def _sentence_event(text: str, hits: list[Hit], tax: _Taxonomy) -> Cue | None:
@@ -203,7 +227,7 @@ def classify(title: str, body: str) -> Classification:
     title = title.strip()
     text = f"{title}\n\n{body}" if title else body
     title_end = len(title)
-    hits = tax.phrases.scan(text)
+    hits = _unmasked(tax.phrases.scan(text), tax.masks)
     spans = sentence_spans(text)
     n_title = sum(1 for _, end in spans if end <= title_end)
     events: list[Event] = []
@@ -225,7 +249,7 @@ def classify(title: str, body: str) -> Classification:
         events.append(event)
         if n < n_title:
             headline.append(event)
-        elif n < n_title + tax.lead_sentences:
+        elif n < n_title + (tax.lead_sentences if n_title else tax.untitled_lead_sentences):
             lead.append(event)
     floor = tax.min_primary_confidence
     # The headline's event, unless the lead reports a clearly more specific one ("15 dead

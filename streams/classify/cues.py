@@ -44,7 +44,8 @@ def _has(mask: bytes, term: int) -> bool:
     return term < len(mask) and mask[term] == 1
 
 
-def _terms(phrases: PhraseSet, alternatives: str) -> frozenset[int]:
+def alternatives_of(phrases: PhraseSet, alternatives: str) -> frozenset[int]:
+    """The term ids of ``a | b | c``, each added to ``phrases``."""
     words = [p.strip() for p in str(alternatives).split("|")]
     if not all(words):
         raise ValueError(f"empty alternative in cue {alternatives!r}")
@@ -54,15 +55,17 @@ def _terms(phrases: PhraseSet, alternatives: str) -> frozenset[int]:
 def parse_cue(phrases: PhraseSet, spec: Any, label: Any, weight: float) -> Cue:
     """A cue from its taxonomy form (see the module docstring)."""
     if isinstance(spec, str):
-        return Cue(label, weight, _terms(phrases, spec))
+        return Cue(label, weight, alternatives_of(phrases, spec))
     if not isinstance(spec, dict):
         raise ValueError(f"cue must be a string or a mapping, not {spec!r}")
     weight = float(spec.get("weight", weight))
     if "near" in spec:
         first, gap, then = spec["near"]
-        return Cue(label, weight, _terms(phrases, first), int(gap), _terms(phrases, then))
+        return Cue(
+            label, weight, alternatives_of(phrases, first), int(gap), alternatives_of(phrases, then)
+        )
     if "any" in spec:
-        return Cue(label, weight, _terms(phrases, spec["any"]))
+        return Cue(label, weight, alternatives_of(phrases, spec["any"]))
     raise ValueError(f"cue mapping needs 'any' or 'near': {spec!r}")
 
 

@@ -129,3 +129,17 @@ def test_a_dateline_month_is_not_a_modal_may() -> None:
         "four children and burning their bodies, a resident said on Friday.",
     )
     assert found.event_type == "Violence against civilians"
+
+
+def test_an_untitled_article_takes_its_event_from_a_longer_lead() -> None:
+    body = "Talks went on.\nThey paused.\nNobody spoke.\nAn airstrike hit a market.\nIt rained."
+    assert classify("", body).event_type == "Explosions/Remote violence"
+    assert classify("What we know", body).event_type == "None"  # a headline: a 2-sentence lead
+    assert classify("", "A.\nB.\nC.\nD.\nAn airstrike hit a market.").event_type == "None"
+
+
+def test_riot_police_and_stun_grenades_cue_no_event() -> None:
+    found = classify("", "Riot police lobbed stun grenades at students marching in Dhaka.")
+    assert found.event_type == "None" and found.events == []
+    assert classify("", "Rioters torched cars in Dhaka.").event_type == "Riots"
+    assert classify("", "A grenade attack killed two in Dhaka.").event_type != "None"
