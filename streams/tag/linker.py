@@ -111,6 +111,11 @@ def _inside_longer_name(text: str, m: Match, ends: set[int]) -> bool:
     return word not in load_lexicon().non_name
 
 
+def _surname_of_a_place(text: str, m: Match) -> bool:
+    """A one-word place right after a known given name is a surname: "Lucas Moura"."""
+    return m.record.type == "location" and " " not in m.text and _first_name_before(text, m.start)
+
+
 def _support(entry: Entry, context: dict[str, float], own: str | None) -> float:
     code = entry.record.country_code
     if code is None:
@@ -250,7 +255,11 @@ def link(text: str, matches: list[Match]) -> list[Match]:
     for m in matches:
         candidates = m.candidates
         before, prev = prev, m
-        if _name_goes_on(text, m, taken_starts) or _inside_longer_name(text, m, ends):
+        if (
+            _name_goes_on(text, m, taken_starts)
+            or _inside_longer_name(text, m, ends)
+            or _surname_of_a_place(text, m)
+        ):
             continue  # left to the name finder, which sees the whole name
         if len(candidates) == 1 and not candidates[0].generic and m.record.curated:
             if not (m.text in given_names and _surname_after(text, m.end, taken_starts)):

@@ -168,13 +168,14 @@ def _with_adjectives(gaz: Gazetteer, matches: list[Match]) -> list[Match]:
     return out
 
 
-# "a group linked to Islamic State", "an al-Qaeda-affiliated faction": an affiliation is
-# not an actor of the story.
+# "a group affiliated with Islamic State", "an al-Qaeda-affiliated faction": an affiliation
+# is not an actor of the story. "Violence linked to al-Qaida" and "pledged allegiance to
+# Islamic State" are not in the list: there the group is the one acting or being joined.
 _AFFILIATION_BEFORE = Endings(
     forms(
         (
-            *("linked to", "affiliated to", "affiliated with", "allied to", "allied with"),
-            *("loyal to", "allegiance to", "links to", "ties to"),
+            *("affiliated to", "affiliated with", "allied to", "allied with"),
+            *("loyal to", "links to", "ties to"),
             *forms(
                 (
                     *("affiliate", "branch", "offshoot", "faction", "splinter", "splinter group"),
@@ -293,7 +294,12 @@ def _mentions(text: str, title_end: int) -> list[Mention]:
     ]
     titles = _person_titles()
     loose = _loose_names()
-    for name in find_names(text, everything, titles):
+    names = find_names(text, everything, titles)
+    # A place inside a person's name is a part of it ("Jordan Siebatcheu").
+    people = [(n.start, n.end) for n in names if n.type == "person"]
+    if people:
+        out = [m for m in out if m.type not in ("country", "location") or not _within(m, people)]
+    for name in names:
         precision = 2 if name.type == "location" else None
         kind, type_ = ("media", "organization") if name.type == "media" else (None, name.type)
         known = loose.get((type_, _loose(name.text))) if type_ != "location" else None
@@ -312,6 +318,10 @@ def _mentions(text: str, title_end: int) -> list[Mention]:
     ):
         out.sort(key=Mention.order)
     return out
+
+
+def _within(m: Mention, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= m.start and m.end <= b and (a != m.start or b != m.end) for a, b in spans)
 
 
 def _span_key(mention: Mention) -> int:

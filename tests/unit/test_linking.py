@@ -244,3 +244,26 @@ def test_names_found_from_their_context() -> None:
     assert names["Mai Tsebri"]["type"] == "location"
     assert names["Abdiqadir Mohamed Nor"]["type"] == "person"
     assert names["Onyema Nwachukwu"]["type"] == "person"
+
+
+def test_a_place_inside_a_person_s_name_is_part_of_the_name() -> None:
+    t = _tag(
+        "The goal came long after Lucas Moura's effort for Tottenham. Substitute Jordan "
+        "Siebatcheu scored the winner. Gunmen attacked Moura in central Mali."
+    )
+    names = _entities(t)
+    assert names["Lucas Moura"]["type"] == "person"
+    assert names["Jordan Siebatcheu"]["type"] == "person"
+    assert "JO" not in t.countries
+    assert names["Moura"]["type"] == "location"  # on its own, still the town
+
+
+def test_roles_that_introduce_unknown_people() -> None:
+    names = _entities(
+        _tag(
+            "Also present was the South African mediator Kingsley Mamabolo. He held talks "
+            "with his counterpart FM Salahuddin Rabbani."
+        )
+    )
+    assert names["Kingsley Mamabolo"]["type"] == "person"
+    assert names["Salahuddin Rabbani"]["type"] == "person"
