@@ -42,22 +42,20 @@ def test_the_labelled_set_is_complete(items: list[dict[str, Any]]) -> None:
 
 
 # Measured 2026-12-02 on all 139 articles (40 added that day, split before any was scored);
-# see the README's evaluation section.
+# see the README's evaluation section. Persons and killed meet their goals on the whole set
+# but not on the held-out half (0.764 and 0.70): the README says so.
 NOT_MET_YET = {
-    "persons_f1": "0.842 < 0.85: recall 0.78; surnames alone (sports rosters) and given "
-    "names no list holds",
-    "organizations_f1": "0.747 < 0.85: recall 0.71, held-out 0.65; names the labeller "
+    "organizations_f1": "0.751 < 0.85: recall 0.72, held-out 0.65; names the labeller "
     "normalised, companies with no head word, 'Government of X' inferred",
-    "killed_accuracy": "0.841 < 0.85: held-out 0.70 against dev 0.97",
 }
 FLOORS = {
     "event_type_accuracy": 0.92,
-    "conflict_f1": 0.965,
+    "conflict_f1": 0.98,
     "countries_f1": 0.95,
-    "persons_f1": 0.84,
-    "organizations_f1": 0.745,
+    "persons_f1": 0.85,
+    "organizations_f1": 0.75,
     "locations_f1": 0.82,
-    "killed_accuracy": 0.84,
+    "killed_accuracy": 0.855,
 }
 
 
