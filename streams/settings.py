@@ -56,6 +56,8 @@ class Settings:
     # show backpressure (a slow stage must not make the worker buffer its input).
     debug_stage_delay_ms: int = 0
     debug_delay_stage: str = "tag"
+    # Diagnostics: every N seconds log where Python memory grew (streams/memtrace.py).
+    debug_trace_memory_s: int = 0
     # faust waits up to 1.5 s per fetch; see streams/fetchwait.py for why that is too long.
     fetch_max_wait_ms: int = 10
     # When set, the last stage writes {id, ingested_at, done_at} per article here (benchmarks).

@@ -8,6 +8,7 @@ import signal
 
 from faust import Worker
 
+from . import memtrace
 from .app import create_app
 from .metrics import Metrics
 from .settings import Settings, SettingsError
@@ -44,6 +45,8 @@ def refuse_exactly_once(settings: Settings) -> None:
 
 def run_worker(settings: Settings, passthrough: bool = False) -> None:
     refuse_exactly_once(settings)
+    if settings.debug_trace_memory_s > 0:
+        memtrace.Tracer(settings.debug_trace_memory_s)  # a daemon thread, to the end
     settings.data_dir.mkdir(parents=True, exist_ok=True)  # faust keeps table state under it
     asyncio.run(ensure_topics(settings))
     metrics = Metrics()
