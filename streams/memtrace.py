@@ -26,7 +26,9 @@ def _report(base: tracemalloc.Snapshot, elapsed: float) -> tracemalloc.Snapshot:
     for stat in snap.compare_to(base, "traceback")[:TOP]:
         if stat.size_diff <= 0:
             break
-        frames = " <- ".join(f"{f.filename.rsplit('/', 2)[-1]}:{f.lineno}" for f in stat.traceback)
+        # Most recent frame first: the allocation, then who called it.
+        where = reversed(stat.traceback)
+        frames = " <- ".join(f"{f.filename.rsplit('/', 2)[-1]}:{f.lineno}" for f in where)
         lines.append(f"  +{stat.size_diff / 1e6:6.2f} MB {stat.count_diff:+8d} blocks  {frames}")
     log.warning("\n".join(lines))
     return snap
