@@ -234,16 +234,28 @@ def test_a_known_organisation_at_the_end_of_a_longer_name_is_not_linked() -> Non
     assert names["Karen National Liberation Army"]["type"] == "organization"
 
 
-def test_names_found_from_their_context() -> None:
-    names = _entities(
-        _tag(
+@pytest.mark.parametrize(
+    ("body", "found"),
+    [
+        (
             "A drone hit a mill at Mai Tsebri on Monday. Abdiqadir Mohamed Nor, the governor "
-            "of the region, said 17 died. Brig Gen Onyema Nwachukwu could not be reached."
-        )
-    )
-    assert names["Mai Tsebri"]["type"] == "location"
-    assert names["Abdiqadir Mohamed Nor"]["type"] == "person"
-    assert names["Onyema Nwachukwu"]["type"] == "person"
+            "of the region, said 17 died. Brig Gen Onyema Nwachukwu could not be reached.",
+            {
+                "Mai Tsebri": "location",
+                "Abdiqadir Mohamed Nor": "person",
+                "Onyema Nwachukwu": "person",
+            },
+        ),
+        (  # roles that introduce people no list holds
+            "Also present was the South African mediator Kingsley Mamabolo. He held talks "
+            "with his counterpart FM Salahuddin Rabbani.",
+            {"Kingsley Mamabolo": "person", "Salahuddin Rabbani": "person"},
+        ),
+    ],
+)
+def test_names_found_from_their_context(body: str, found: dict[str, str]) -> None:
+    names = _entities(_tag(body))
+    assert {name: names[name]["type"] for name in found if name in names} == found
 
 
 def test_a_place_inside_a_person_s_name_is_part_of_the_name() -> None:
@@ -256,14 +268,3 @@ def test_a_place_inside_a_person_s_name_is_part_of_the_name() -> None:
     assert names["Jordan Siebatcheu"]["type"] == "person"
     assert "JO" not in t.countries
     assert names["Moura"]["type"] == "location"  # on its own, still the town
-
-
-def test_roles_that_introduce_unknown_people() -> None:
-    names = _entities(
-        _tag(
-            "Also present was the South African mediator Kingsley Mamabolo. He held talks "
-            "with his counterpart FM Salahuddin Rabbani."
-        )
-    )
-    assert names["Kingsley Mamabolo"]["type"] == "person"
-    assert names["Salahuddin Rabbani"]["type"] == "person"
