@@ -59,7 +59,7 @@ def test_broker_restart_mid_stream_resumes_and_loses_nothing(
     worker = Worker(settings, tmp_path).start()
     outage: dict[str, float] = {}
 
-    async def bounce(_: int) -> None:
+    async def bounce() -> None:
         outage["stopped"] = time.monotonic()
         await asyncio.to_thread(own_kafka.stop)
         await asyncio.sleep(DOWN)
@@ -77,7 +77,7 @@ def test_broker_restart_mid_stream_resumes_and_loses_nothing(
         publishing = asyncio.create_task(publish_corpus(settings, articles))
         try:
             await at_progress(settings, [len(articles) // 3], noop, since=lambda: 0.0, within=90)
-            await bounce(0)
+            await bounce()
         finally:
             try:
                 ids = await publishing
