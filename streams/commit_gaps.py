@@ -15,6 +15,9 @@ records). It gets the gap wrong:
 3. It drops a message that comes after a later one (faust-streaming/faust#221, seen after
    restarts) — a gap then counts it done — and it commits past one missing offset at the
    head of its acks: the message is lost.
+4. A commit takes its run of acked offsets out of the ack list when it starts and records
+   the committed offset only when the broker has answered (after flushing the producer):
+   meanwhile the acks of later offsets look like a hole at the old committed offset.
 
 So no gap is recorded and no commit passes a "hole" (an offset neither acked nor pending
 while a later one is acked). ``HoleWatch`` seeks the partition back to the hole so that it
@@ -35,6 +38,7 @@ from faust.types import TP
 
 log = logging.getLogger(__name__)
 _original_new_offset = Consumer._new_offset
+_original_commit_tps = Consumer._commit_tps
 
 
 async def _add_gap(self: Consumer, tp: TP, offset_from: int, offset_to: int) -> None:
@@ -47,7 +51,28 @@ def _new_offset(self: Consumer, tp: TP) -> int | None:
     acked, committed = self._acked[tp], self._committed_offset[tp]
     if acked and committed is not None and min(acked) > committed:
         return None
-    return _original_new_offset(self, tp)
+    offset = _original_new_offset(self, tp)
+    if offset is not None:
+        committing(self)[tp] = offset  # taken out of the acks; committed when _commit_tps ends
+    return offset
+
+
+async def _commit_tps(self: Consumer, tps: Iterable[TP], start_new_transaction: bool) -> bool:
+    tps = list(tps)
+    try:
+        return await _original_commit_tps(self, tps, start_new_transaction)
+    finally:
+        flying = committing(self)
+        for tp in tps:
+            flying.pop(tp, None)
+
+
+def committing(consumer: Consumer) -> dict[TP, int]:
+    """Per partition, the offset a commit in flight is taking it to (4. above)."""
+    flying: dict[TP, int] | None = getattr(consumer, "_wirewatch_committing", None)
+    if flying is None:
+        flying = consumer._wirewatch_committing = {}  # type: ignore[attr-defined]
+    return flying
 
 
 def install() -> None:
@@ -55,6 +80,7 @@ def install() -> None:
     if Consumer._add_gap is not _add_gap:
         Consumer._add_gap = _add_gap  # type: ignore[method-assign]
         Consumer._new_offset = _new_offset  # type: ignore[method-assign]
+        Consumer._commit_tps = _commit_tps  # type: ignore[method-assign]
 
 
 def holes(
@@ -115,7 +141,10 @@ class HoleWatch:
 
 def current_holes(consumer: Consumer) -> dict[TP, int]:
     pending = {(m.tp, m.offset) for m in consumer._unacked_messages}
-    return holes(consumer._acked, consumer._committed_offset, pending)
+    done_to = dict(consumer._committed_offset)
+    for tp, offset in committing(consumer).items():
+        done_to[tp] = max(offset, done_to.get(tp) or 0)
+    return holes(consumer._acked, done_to, pending)
 
 
 async def settle_holes(consumer: Consumer, within: float, poll: float = 0.05) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import faust
@@ -60,6 +60,51 @@ def test_no_commit_passes_an_offset_never_handled(consumer: Consumer) -> None:
     assert consumer._new_offset(TP0) is None
     consumer.ack(deliver(consumer, 12))  # delivered again after a seek
     assert consumer._new_offset(TP0) == 15
+
+
+def test_acks_while_a_commit_is_in_flight_are_no_hole(consumer: Consumer) -> None:
+    """The commit takes 24-33 out of the acks and records 34 only once the broker answers;
+    34-36 handled meanwhile used to look like a hole at 24 (the watch then sought back)."""
+    consumer._committed_offset[TP0] = 24
+    msgs = [deliver(consumer, o) for o in range(24, 40)]
+    for m in msgs[:10]:
+        consumer.ack(m)
+    during: list[dict[TP, int]] = []
+
+    async def attached(offsets: Mapping[TP, int]) -> None:
+        pass
+
+    async def commit_offsets(offsets: Mapping[TP, int], start_new_transaction: bool = True) -> bool:
+        for m in msgs[10:13]:
+            consumer.ack(m)
+        during.append(commit_gaps.current_holes(consumer))
+        consumer._committed_offset.update(offsets)
+        return True
+
+    consumer._handle_attached = attached  # type: ignore[method-assign,assignment]
+    consumer._commit_offsets = commit_offsets  # type: ignore[method-assign]
+    assert asyncio.run(consumer._commit_tps([TP0], True))
+    assert during == [{}]
+    assert consumer._committed_offset[TP0] == 34
+    assert commit_gaps.committing(consumer) == {}
+    assert commit_gaps.current_holes(consumer) == {}
+
+
+def test_a_failed_commit_leaves_its_offsets_to_the_hole_watch(consumer: Consumer) -> None:
+    consumer._committed_offset[TP0] = 24
+    msgs = [deliver(consumer, o) for o in range(24, 30)]
+    for m in msgs[:3]:
+        consumer.ack(m)
+
+    async def broken(offsets: Mapping[TP, int]) -> None:
+        consumer.ack(msgs[3])
+        raise ConnectionError("broker went away")
+
+    consumer._handle_attached = broken  # type: ignore[method-assign,assignment]
+    with pytest.raises(ConnectionError):
+        asyncio.run(consumer._commit_tps([TP0], True))
+    assert commit_gaps.committing(consumer) == {}
+    assert commit_gaps.current_holes(consumer) == {TP0: 24}
 
 
 def test_holes_are_heads_neither_acked_nor_pending() -> None:
