@@ -85,6 +85,9 @@ def keys_for(rule: SpikeRule, tagged: dict[str, Any]) -> list[str]:
 # at least the articles the story stage may have applied without its processed-articles mark
 # reaching the broker (two write-through batches, streams/alert/story_agent.py).
 SEEN_CAP = 500
+# Trimmed only when this many more have come: trimming at every article over the cap copied
+# SEEN_CAP ids per article and key (an eighth of the worker's CPU in a backlog).
+SEEN_SLACK = SEEN_CAP // 4
 
 
 def observe(
@@ -124,7 +127,7 @@ def observe(
     # In place: copying a busy key's ids for every article cost more than the count.
     ids = seen.setdefault(b, {})
     ids[article_id] = [count, baseline] if spike else 0
-    if len(ids) > SEEN_CAP:
+    if len(ids) > SEEN_CAP + SEEN_SLACK:
         seen[b] = dict(islice(ids.items(), len(ids) - SEEN_CAP, None))
     counts[here] = {"n": kept, "seen": seen}
     return spike

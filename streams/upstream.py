@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable
 import faust
 from faust.types import TP
 
+from .commit_gaps import committing
+
 
 def has_lag(consumer: object, tp: TP) -> bool:
     """Messages of ``tp`` written but not yet delivered to this worker (an end not yet known
@@ -41,9 +43,20 @@ def upstream_busy(app: faust.App, topic_names: Iterable[str]) -> Callable[[int],
         mine = [tp for name in names if (tp := TP(name, partition)) in assigned]
         if not mine:
             return False
-        if any(has_lag(consumer, tp) for tp in mine):
-            return True
-        unacked = consumer._unacked_messages  # type: ignore[attr-defined]  # taken, not done
-        return any(m.tp in mine for m in list(unacked))
+        return any(has_lag(consumer, tp) or handling(consumer, tp) for tp in mine)
 
     return busy
+
+
+def handling(consumer: object, tp: TP) -> bool:
+    """A message of ``tp`` delivered to this worker and not yet acked. The stages upstream
+    ack each partition's messages in order, so the last one delivered tells; scanning the
+    consumer's unacked messages instead cost a sixth of the worker's CPU in a backlog."""
+    read = consumer._read_offset.get(tp)  # type: ignore[attr-defined]
+    if read is None:
+        return False
+    done_to = max(
+        consumer._committed_offset.get(tp) or 0,  # type: ignore[attr-defined]
+        committing(consumer).get(tp, 0),  # type: ignore[arg-type]
+    )
+    return read >= done_to and read not in (consumer._acked_index.get(tp) or ())  # type: ignore[attr-defined]

@@ -1,4 +1,4 @@
-from streams.spikes import SEEN_CAP, SpikeRule, keys_for, load_spike_rules, observe
+from streams.spikes import SEEN_CAP, SEEN_SLACK, SpikeRule, keys_for, load_spike_rules, observe
 
 HOUR = 3600.0
 RULE = SpikeRule(
@@ -45,7 +45,20 @@ def test_counts_stay_bounded() -> None:
     entry = counts["spike|ML"]
     assert len(entry["n"]) <= RULE.baseline_windows + 1
     assert len(entry["seen"]) <= 2  # the latest two windows' ids
-    assert all(len(ids) <= SEEN_CAP for ids in entry["seen"].values())
+    assert all(SEEN_CAP <= len(ids) <= SEEN_CAP + SEEN_SLACK for ids in entry["seen"].values())
+
+
+def test_a_repeat_of_any_of_the_latest_articles_counts_nothing() -> None:
+    counts: dict[str, dict[str, int]] = {}
+    total = SEEN_CAP + SEEN_SLACK + 7  # just past a trim
+    for i in range(total):
+        observe(counts, RULE, "ML", i, f"a{i}")
+    before = counts["spike|ML"]["n"]
+    for i in range(total - SEEN_CAP, total):
+        observe(counts, RULE, "ML", i, f"a{i}")
+    assert counts["spike|ML"]["n"] == before
+    observe(counts, RULE, "ML", 0, "a0")  # trimmed long ago: counted again
+    assert counts["spike|ML"]["n"] != before
 
 
 def test_an_article_applied_again_is_not_counted_twice() -> None:

@@ -1,17 +1,11 @@
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from typing import Any, NamedTuple
 
 from faust.types import TP
 
-from streams.upstream import has_lag, upstream_busy
+from streams.upstream import handling, has_lag, upstream_busy
 
 RAW, TAGGED = "p.articles.raw", "p.articles.tagged"
-
-
-class Message(NamedTuple):
-    tp: TP
-    offset: int
 
 
 @dataclass
@@ -21,7 +15,7 @@ class FakeConsumer:
     ends: dict[TP, int]
     _read_offset: dict[TP, int | None] = field(default_factory=dict)
     _committed_offset: dict[TP, int | None] = field(default_factory=dict)
-    _unacked_messages: set[Any] = field(default_factory=set)
+    _acked_index: dict[TP, set[int]] = field(default_factory=dict)
 
     def assignment(self) -> set[TP]:
         return set(self.ends)
@@ -46,10 +40,28 @@ def test_lag_from_the_last_delivered_or_the_committed_offset() -> None:
 def test_busy_only_for_partitions_this_worker_has() -> None:
     c = FakeConsumer({TP(RAW, 0): 5, TP(TAGGED, 0): 3})
     c._read_offset.update({TP(RAW, 0): 4, TP(TAGGED, 0): 1})
+    c._acked_index[TP(RAW, 0)] = {4}
     busy = upstream_busy(SimpleNamespace(consumer=c), [RAW, TAGGED])  # type: ignore[arg-type]
     assert busy(0), "tagged[0] has offset 2 still to deliver"
     assert not busy(1), "another worker has partition 1: silence decides"
     c._read_offset[TP(TAGGED, 0)] = 2
+    c._acked_index[TP(TAGGED, 0)] = {0, 1}
+    assert busy(0), "2 delivered but still being handled"
+    c._acked_index[TP(TAGGED, 0)].add(2)
     assert not busy(0)
-    c._unacked_messages.add(Message(TP(TAGGED, 0), 2))
-    assert busy(0), "delivered but still being handled"
+
+
+def test_handled_when_acked_committed_or_being_committed() -> None:
+    tp = TP(TAGGED, 0)
+    c = FakeConsumer({tp: 8})
+    assert not handling(c, tp), "nothing delivered since the assignment"
+    c._read_offset[tp] = 7
+    c._committed_offset[tp] = 5
+    c._acked_index[tp] = {5, 6}
+    assert handling(c, tp)
+    c._wirewatch_committing = {tp: 8}  # type: ignore[attr-defined]  # 5-7 taken by a commit
+    c._acked_index[tp] = set()
+    assert not handling(c, tp)
+    del c._wirewatch_committing  # type: ignore[attr-defined]
+    c._committed_offset[tp] = 8
+    assert not handling(c, tp)
