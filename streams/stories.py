@@ -57,7 +57,7 @@ _POWERS = np.array([pow(1000003, k, 2**64) for k in range(SHINGLE)], dtype=np.ui
 
 
 def signature(text: str) -> tuple[int, ...] | None:
-    """MinHash of the text's word 5-shingles (vectorised; ~50 µs for a seed article)."""
+    """MinHash of the text's word 5-shingles (vectorised; ~0.3 ms for a seed article)."""
     # split() is ~3x faster than a regex here; punctuation stays on words, which is harmless.
     words = text[: MAX_WORDS * 8].lower().split()[:MAX_WORDS]
     if len(words) < SHINGLE:
@@ -65,10 +65,12 @@ def signature(text: str) -> tuple[int, ...] | None:
     # crc32: fast and the same in every process (Python's hash() is salted per process).
     word_hashes = np.fromiter((zlib.crc32(w.encode()) for w in words), np.uint64, len(words))
     windows = np.lib.stride_tricks.sliding_window_view(word_hashes, SHINGLE)
+    # No np.unique: a repeated shingle cannot change a minimum. The shift is monotonic, so
+    # it is applied to the 64 minima only.
     with np.errstate(over="ignore"):
-        shingles = np.unique(windows @ _POWERS)
-        hashed = (_MUL * shingles[None, :] + _ADD) >> np.uint64(32)
-    return tuple(int(v) for v in hashed.min(axis=1))
+        hashed = _MUL * (windows @ _POWERS)[None, :]
+        hashed += _ADD
+    return tuple((hashed.min(axis=1) >> np.uint64(32)).tolist())
 
 
 def similarity(a: tuple[int, ...], b: tuple[int, ...]) -> float:
