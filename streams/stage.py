@@ -53,6 +53,7 @@ class Stage:
         offset: int,
         timestamp: float | None,
         now: float,
+        checked: bool = False,
     ) -> Outcome:
         def reject(reason: str, error: str) -> Outcome:
             return Outcome(
@@ -70,7 +71,7 @@ class Stage:
             )
 
         try:
-            record = records.decode(value, self.in_kind, self.max_bytes)
+            record = records.decode(value, self.in_kind, self.max_bytes, checked=checked)
         except records.Rejected as rejected:
             return reject(rejected.reason, rejected.error)
         try:
@@ -145,6 +146,7 @@ def attach(
         # agent stayed uncommitted and was handled again after the restart.
         manual = stream.noack()  # type: ignore[attr-defined]  # missing from StreamT
         guard = RedeliveryGuard()
+        checked = records.checked_header(stage.out_kind)  # process_message checked it
         async for event in manual.events():
             msg = event.message
             if guard.is_repeat(msg.topic, msg.partition, msg.offset):
@@ -161,13 +163,14 @@ def attach(
                 offset=msg.offset,
                 timestamp=msg.timestamp,
                 now=started,
+                checked=records.was_checked(msg.headers, stage.in_kind),
             )
             if outcome.dead is not None:
                 await send_dead_letter(deadletters, metrics, outcome.dead, msg.key)
                 await manual.ack(event)
                 continue
             for out_key, out in outcome.outputs:
-                await sink.send(key=out_key.encode(), value=records.encode(out))
+                await sink.send(key=out_key.encode(), value=records.encode(out), headers=checked)
             finished = clock()
             metrics.processed.labels(stage.name).inc()
             metrics.stage_seconds.labels(stage.name).observe(finished - started)

@@ -123,7 +123,10 @@ def attach_story_stage(
                 started = clock()
                 try:
                     matched = records.decode(
-                        msg.value, contracts.MATCHED, settings.topic_max_message_bytes
+                        msg.value,
+                        contracts.MATCHED,
+                        settings.topic_max_message_bytes,
+                        checked=records.was_checked(msg.headers, contracts.MATCHED),
                     )
                 except records.Rejected as rejected:
                     letter = letter_for("story", rejected.reason, rejected.error, msg, started)
@@ -227,7 +230,7 @@ def attach_story_stage(
             await running[-1].ack(ready)
 
     async def hand_back(msg: Any) -> None:
-        await source.send(key=msg.key, value=msg.value)
+        await source.send(key=msg.key, value=msg.value, headers=dict(msg.headers or ()))
 
     async def drain() -> None:
         """Before a stop: hand the held articles back to the stage's own input, unprocessed

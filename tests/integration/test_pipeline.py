@@ -19,13 +19,14 @@ from prometheus_client.parser import text_string_to_metric_families
 from streams import contracts, topics
 from streams.brokers.process import BrokerProcess
 from streams.launcher import WorkerProcess
+from streams.records import was_checked
 from streams.seeder import publish
 from streams.seeds import load_seed_dir
 from streams.settings import Settings
 from streams.watch import PipelineWatch
 
 from .conftest import fresh_settings
-from .kafkaio import read_json
+from .kafkaio import read_all, read_json
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 CONTRACT_OF = {
@@ -120,6 +121,23 @@ def test_every_message_on_every_topic_keeps_its_contract(seeded: SeededRun, topi
         assert messages, f"nothing on {topic}"
     for message in messages:
         assert contracts.reference_problem(CONTRACT_OF[topic], message) is None
+
+
+@pytest.mark.parametrize(
+    ("topic", "contract"),
+    [
+        (topics.CLASSIFIED, contracts.CLASSIFIED),
+        (topics.TAGGED, contracts.TAGGED),
+        (topics.MATCHED, contracts.MATCHED),
+    ],
+)
+def test_stages_say_which_contract_they_checked(
+    seeded: SeededRun, topic: str, contract: str
+) -> None:
+    """The next stage skips checking again only what carries this header."""
+    messages = [m for m in asyncio.run(read_all(seeded.settings, topic)) if m.key != b"__tick__"]
+    assert messages
+    assert all(was_checked(m.headers, contract) for m in messages)
 
 
 def test_each_stage_saw_every_article_once(seeded: SeededRun) -> None:

@@ -3,7 +3,7 @@ import pytest
 
 from streams import contracts
 from streams.deadletter import dead_letter, original_value
-from streams.records import Rejected, decode
+from streams.records import Rejected, checked_header, decode, was_checked
 
 
 def _reason(value: bytes | None, limit: int = 100_000) -> str:
@@ -38,6 +38,34 @@ def test_schema_problem_names_the_field() -> None:
     with pytest.raises(Rejected) as info:
         decode(b'{"body": 5}', contracts.RAW, 1000)
     assert info.value.error.startswith("body:")
+
+
+def test_a_record_its_writer_checked_is_only_parsed() -> None:
+    assert decode(b'{"title": "no body"}', contracts.RAW, 1000, checked=True) == {
+        "title": "no body"
+    }
+    with pytest.raises(Rejected) as info:
+        decode(b"{not json", contracts.RAW, 1000, checked=True)
+    assert info.value.reason == "invalid_json"
+    with pytest.raises(Rejected) as info:
+        decode(b'{"body": "' + b"x" * 2000 + b'"}', contracts.RAW, 1000, checked=True)
+    assert info.value.reason == "oversized"
+
+
+@pytest.mark.parametrize(
+    ("headers", "checked"),
+    [
+        (None, False),
+        ([], False),
+        ([("wirewatch-checked", contracts.TAGGED.encode())], True),
+        (checked_header(contracts.TAGGED), True),
+        ([("other", b"x"), ("wirewatch-checked", contracts.TAGGED.encode())], True),
+        (checked_header(contracts.CLASSIFIED), False),  # checked, but as another contract
+        ([("wirewatch-checked", b"")], False),
+    ],
+)
+def test_checked_only_by_the_header_naming_this_contract(headers: object, checked: bool) -> None:
+    assert was_checked(headers, contracts.TAGGED) is checked  # type: ignore[arg-type]
 
 
 def test_dead_letter_keeps_original_bytes_and_meets_its_contract() -> None:

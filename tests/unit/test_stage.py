@@ -45,3 +45,23 @@ def test_undecodable_message_is_dead_lettered() -> None:
     called = []
     outcome = _run(_stage(lambda r, now, ts: called.append(r) or []), b"\xff\xfe")
     assert outcome.dead is not None and not called
+
+
+def test_input_is_checked_unless_its_writer_checked_it() -> None:
+    stage = Stage("tag", contracts.CLASSIFIED, contracts.RAW, lambda r, now, ts: [], 10_000)
+    value = b'{"body": "b"}'  # not a classified article: written by someone else
+    outcome = stage.process_message(
+        value, key=b"k", topic="articles.classified", partition=0, offset=1, timestamp=None, now=1.0
+    )
+    assert outcome.dead is not None and outcome.dead["reason"] == "schema_violation"
+    trusted = stage.process_message(
+        value,
+        key=b"k",
+        topic="articles.classified",
+        partition=0,
+        offset=1,
+        timestamp=None,
+        now=1.0,
+        checked=True,
+    )
+    assert trusted.dead is None
