@@ -131,9 +131,13 @@ def add_entities(kb: KB, data: dict[str, Any]) -> None:
     fields = ("name", "type", "country_code", "id", "kind", "aliases")
     seen: dict[str, str] = {}
     claimed: dict[str, Record] = {}
+    listed: set[str] = set()
     for line in data.get("entities", ()):
         row = _row(line, fields)
         record = _entity(row)
+        if record.name in listed:  # the later line would silently replace the earlier one
+            raise ValueError(f"entity {record.name!r} is listed twice")
+        listed.add(record.name)
         kb.by_name[record.name] = record
         if "renamed" in row:
             kb.renames[record.id or record.name] = row["renamed"]

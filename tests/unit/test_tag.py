@@ -209,3 +209,14 @@ def test_place_keys_follow_the_place_record() -> None:
     from streams.tag.events import _PLACE_KEYS, _place
 
     assert tuple(_place(None, None)) == _PLACE_KEYS
+
+
+def test_an_entity_listed_twice_is_rejected() -> None:
+    entities = {
+        "entities": [
+            "Alpha | organization | | | armed_group | AX",
+            "Alpha | organization | | | armed_group | AX, Alpha Front",
+        ]
+    }
+    with pytest.raises(ValueError, match="'Alpha' is listed twice"):
+        add_entities(KB(), entities)
