@@ -139,11 +139,18 @@ class HoleWatch:
                 del self.sought[tp]
 
 
+def committed_to(consumer: Consumer, tp: TP) -> int | None:
+    """The offset ``tp`` is committed to, or a commit in flight is taking it to."""
+    committed = consumer._committed_offset.get(tp)
+    flying = committing(consumer).get(tp)
+    if flying is None:
+        return committed
+    return max(flying, committed or 0)
+
+
 def current_holes(consumer: Consumer) -> dict[TP, int]:
     pending = {(m.tp, m.offset) for m in consumer._unacked_messages}
-    done_to = dict(consumer._committed_offset)
-    for tp, offset in committing(consumer).items():
-        done_to[tp] = max(offset, done_to.get(tp) or 0)
+    done_to = {tp: committed_to(consumer, tp) for tp in consumer._acked}
     return holes(consumer._acked, done_to, pending)
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 import faust
 from faust.types import TP
 
-from .commit_gaps import committing
+from .commit_gaps import committed_to
 
 
 def has_lag(consumer: object, tp: TP) -> bool:
@@ -55,8 +55,5 @@ def handling(consumer: object, tp: TP) -> bool:
     read = consumer._read_offset.get(tp)  # type: ignore[attr-defined]
     if read is None:
         return False
-    done_to = max(
-        consumer._committed_offset.get(tp) or 0,  # type: ignore[attr-defined]
-        committing(consumer).get(tp, 0),  # type: ignore[arg-type]
-    )
+    done_to = committed_to(consumer, tp) or 0  # type: ignore[arg-type]
     return read >= done_to and read not in (consumer._acked_index.get(tp) or ())  # type: ignore[attr-defined]
