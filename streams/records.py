@@ -27,8 +27,9 @@ class Rejected(Exception):
 CHECKED = "wirewatch-checked"
 
 
-def checked_header(kind: str) -> dict[str, bytes]:
-    return {CHECKED: kind.encode()}
+def checked_header(kind: str) -> tuple[tuple[str, bytes], ...]:
+    # Immutable: faust passes a dict or list on as it is, so one shared by every send could change.
+    return ((CHECKED, kind.encode()),)
 
 
 def was_checked(

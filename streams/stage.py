@@ -170,7 +170,9 @@ def attach(
                 await manual.ack(event)
                 continue
             for out_key, out in outcome.outputs:
-                await sink.send(key=out_key.encode(), value=records.encode(out), headers=checked)
+                await sink.send(
+                    key=out_key.encode(), value=records.encode(out), headers=list(checked)
+                )
             finished = clock()
             metrics.processed.labels(stage.name).inc()
             metrics.stage_seconds.labels(stage.name).observe(finished - started)
