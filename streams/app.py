@@ -11,6 +11,7 @@ import faust
 from . import commit_gaps, topics
 from .alert.reload import RuleBook, RulesTopicFollower, follow_file
 from .alert.story_agent import attach_story_stage
+from .chain import attach_chain
 from .fetchwait import bound_fetch_wait
 from .metrics import Metrics
 from .pipeline import build_stages, passthrough_stages
@@ -76,26 +77,32 @@ def create_app(
         stages = build_stages(settings, book)
         follow_rules(app, settings, book, metrics)
 
-    for name, source, sink in chain:
-        attach(
+    delayed = settings.debug_stage_delay_ms / 1000
+    if settings.topology == "fused":
+        attach_chain(
             app,
-            stages[name],
-            source=topic(source),
-            sink=topic(sink),
+            [stages[name] for name, _, _ in chain],
+            source=topic(topics.RAW),
+            sinks=[topic(sink) for _, _, sink in chain],
             deadletters=deadletters,
             metrics=metrics,
             clock=clock,
-            delay=settings.debug_stage_delay_ms / 1000
-            if name == settings.debug_delay_stage
-            else 0.0,
+            delay=delayed if settings.debug_delay_stage in stages else 0.0,
         )
+    else:
+        for name, source, sink in chain:
+            attach(
+                app,
+                stages[name],
+                source=topic(source),
+                sink=topic(sink),
+                deadletters=deadletters,
+                metrics=metrics,
+                clock=clock,
+                delay=delayed if name == settings.debug_delay_stage else 0.0,
+            )
     commit_gaps.watch_holes(app)
-    watch_lag(
-        app,
-        metrics,
-        inputs={topic(source).get_topic_name() for _, source, _ in chain}
-        | {settings.topic(topics.MATCHED)},
-    )
+    watch_lag(app, metrics, inputs={settings.topic(t) for t in topics.consumed(settings)})
     attach_story_stage(
         app,
         settings,

@@ -10,6 +10,8 @@ from typing import Any
 
 PREFIX = "WIREWATCH_"
 GUARANTEES = ("at_least_once", "exactly_once")
+# fused: one agent runs classify, tag and alert (streams/chain.py); chain: one agent each.
+TOPOLOGIES = ("fused", "chain")
 
 
 class SettingsError(ValueError):
@@ -45,6 +47,7 @@ class Settings:
     max_article_bytes: int = 1_048_576
     topic_max_message_bytes: int = 16_777_216
     processing_guarantee: str = "at_least_once"
+    topology: str = "fused"
     # Tansu completes a consumer-group join only after about half the session timeout, and a
     # dead worker's partitions move after it: 10 s keeps both short (Kafka's floor is 6 s).
     session_timeout: int = 10
@@ -77,6 +80,10 @@ class Settings:
             raise SettingsError(
                 f"WIREWATCH_PROCESSING_GUARANTEE must be one of {', '.join(GUARANTEES)}, "
                 f"got {self.processing_guarantee!r}"
+            )
+        if self.topology not in TOPOLOGIES:
+            raise SettingsError(
+                f"WIREWATCH_TOPOLOGY must be one of {', '.join(TOPOLOGIES)}, got {self.topology!r}"
             )
         for name in ("partitions", "replication_factor", "max_article_bytes", "session_timeout"):
             if getattr(self, name) < 1:

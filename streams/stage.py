@@ -72,20 +72,30 @@ class Stage:
 
         try:
             record = records.decode(value, self.in_kind, self.max_bytes, checked=checked)
+            where = f"{topic}[{partition}]@{offset}"
+            return Outcome(outputs=self.apply(record, partition, timestamp, now, where))
         except records.Rejected as rejected:
             return reject(rejected.reason, rejected.error)
+
+    def apply(
+        self, record: Record, partition: int, timestamp: float | None, now: float, where: str
+    ) -> list[tuple[str, Record]]:
+        """The transform on a decoded record, its outputs checked against the contract;
+        raises Rejected (reason processing_error) when either fails."""
         try:
             outputs = self.transform(record, now, timestamp)
         except Exception as exc:  # a bug or an input we did not foresee: keep the message
-            log.exception("stage %s failed on %s[%d]@%d", self.name, topic, partition, offset)
-            return reject("processing_error", f"{type(exc).__name__}: {exc}")
+            log.exception("stage %s failed on %s", self.name, where)
+            raise records.Rejected("processing_error", f"{type(exc).__name__}: {exc}") from None
         for _key, out in outputs:
             if self.tag_source:
                 out["source_partition"] = partition
             problem = contracts.problem(self.out_kind, out)
             if problem is not None:
-                return reject("processing_error", f"output breaks {self.out_kind}: {problem}")
-        return Outcome(outputs=outputs)
+                raise records.Rejected(
+                    "processing_error", f"output breaks {self.out_kind}: {problem}"
+                )
+        return outputs
 
 
 def letter_for(stage: str, reason: str, error: str, message: Any, now: float) -> Record:

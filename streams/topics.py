@@ -20,6 +20,13 @@ ALL = (RAW, CLASSIFIED, TAGGED, MATCHED, ALERTS, DEADLETTER)
 SINGLE_PARTITION = frozenset({MATCHED})
 
 
+def consumed(settings: Settings) -> tuple[str, ...]:
+    """The topics a worker reads, and so commits offsets on: the fused topology reads only
+    the raw articles and, in its story stage, the matched ones."""
+    stages = (RAW,) if settings.topology == "fused" else (RAW, CLASSIFIED, TAGGED)
+    return (*stages, MATCHED)
+
+
 def topic_configs(settings: Settings) -> dict[str, str]:
     # Oversized articles must be accepted by the broker so the classify stage can
     # dead-letter them with a reason instead of the producer failing silently upstream.

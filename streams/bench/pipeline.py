@@ -44,6 +44,10 @@ class ModeResult:
     p99_ms: float
     peak_rss_mb: float
     rss_mb: list[float] = field(default_factory=list)
+    # The story stage's share of the latency: from the alert stage's stamp to done (its
+    # event-time reordering included); None where the mode has no such stages (R).
+    story_p50_ms: float | None = None
+    story_p95_ms: float | None = None
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -211,6 +215,11 @@ def run_mode(
     finally:
         child.stop()
     lat = [(r["done_at"] - r["ingested_at"]) * 1000 for r in traced.values()]
+    story = [
+        (r["done_at"] - r["stages"]["alert"]) * 1000
+        for r in traced.values()
+        if "alert" in (r.get("stages") or {})
+    ]
     result = ModeResult(
         mode,
         n,
@@ -222,10 +231,18 @@ def run_mode(
         percentile(lat, 99),
         peak,
         samples,
+        percentile(story, 50) if story else None,
+        percentile(story, 95) if story else None,
     )
     say(
         f"{mode}: at {half:,.0f}/s publish→done p50 {result.p50_ms:.1f} ms, "
         f"p95 {result.p95_ms:.1f} ms, p99 {result.p99_ms:.1f} ms ({len(lat)} articles)"
+        + (
+            f"; of it the story stage p50 {result.story_p50_ms:.1f}, "
+            f"p95 {result.story_p95_ms:.1f} ms"
+            if result.story_p50_ms is not None and result.story_p95_ms is not None
+            else ""
+        )
     )
     return result
 

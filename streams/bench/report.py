@@ -40,6 +40,13 @@ def markdown(results: dict[str, dict[str, Any]]) -> str:
                 f"{m['p95_ms']:.0f} / {m['p99_ms']:.0f} at {m['half_rate']:,.0f}/s | "
                 f"{m['peak_rss_mb']:.0f} |"
             )
+        for mode, m in r["modes"].items():
+            if m.get("story_p50_ms") is not None:
+                out.append(
+                    f"\n{mode}: of that latency, the story stage (alert stage's stamp → done, "
+                    f"its event-time reordering included) took p50 {m['story_p50_ms']:.0f} / "
+                    f"p95 {m['story_p95_ms']:.0f} ms."
+                )
         ratios = [
             f"F/P = {r['ratio_f_p']:.2f}" if "ratio_f_p" in r else "",
             f"P/R = {r['ratio_p_r']:.2f}" if "ratio_p_r" in r else "",

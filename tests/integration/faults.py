@@ -41,7 +41,6 @@ EVAL = Path(__file__).resolve().parents[1] / "eval"
 EVENT_TIME_ORIGIN = 1_749_999_600.0
 RATE = 15.0  # articles a second: moderate, so faults land mid-stream
 # The worker's input topics, whose committed offsets say how far it got.
-INPUTS = (topics.RAW, topics.CLASSIFIED, topics.TAGGED, topics.MATCHED)
 
 
 def corpus(copies: int = 2) -> list[dict[str, Any]]:
@@ -310,12 +309,14 @@ def differences(expected: Observed, got: Observed, ids: Iterable[str]) -> list[s
     return problems
 
 
-async def group_lag(settings: Settings, names: Iterable[str] = INPUTS) -> dict[TopicPartition, int]:
+async def group_lag(
+    settings: Settings, names: Iterable[str] | None = None
+) -> dict[TopicPartition, int]:
     """End offset minus the worker group's committed offset, per input partition; retried
     while the group coordinator is not ready (a fresh broker, a broker restart)."""
     for attempt in range(60):
         try:
-            return await _group_lag(settings, names)
+            return await _group_lag(settings, names or topics.consumed(settings))
         except KafkaError as exc:
             if not exc.retriable or attempt == 59:
                 raise

@@ -57,13 +57,15 @@ async def _seed_and_wait(settings: Settings, worker: WorkerProcess) -> tuple[lis
         await watch.stop()
 
 
-@pytest.fixture(scope="module", params=["kafka", "tansu"])
+# The default fused topology on each broker, and one agent per stage (WIREWATCH_TOPOLOGY=chain).
+@pytest.fixture(scope="module", params=["kafka", "tansu", "kafka-chain"])
 def seeded(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[SeededRun]:
-    broker: BrokerProcess = request.getfixturevalue(request.param)
+    name, _, topology = request.param.partition("-")
+    broker: BrokerProcess = request.getfixturevalue(name)
     tmp = tmp_path_factory.mktemp(f"seeded-{request.param}")
-    settings = fresh_settings(broker, tmp)
+    settings = fresh_settings(broker, tmp).with_(topology=topology or "fused")
     worker = WorkerProcess(settings, tmp / "worker.log").start()
     try:
         ids, alerts = asyncio.run(_seed_and_wait(settings, worker))

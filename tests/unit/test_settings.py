@@ -36,6 +36,7 @@ def test_reads_prefixed_variables_with_types() -> None:
         ({"WIREWATCH_PARTITIONS": "0"}, "WIREWATCH_PARTITIONS must be at least 1"),
         ({"WIREWATCH_METRICS_PORT": "70000"}, "WIREWATCH_METRICS_PORT must be 0..65535"),
         ({"WIREWATCH_PROCESSING_GUARANTEE": "maybe"}, "must be one of"),
+        ({"WIREWATCH_TOPOLOGY": "star"}, "WIREWATCH_TOPOLOGY must be one of fused, chain"),
     ],
 )
 def test_bad_values_name_the_variable(env: dict[str, str], message: str) -> None:
