@@ -16,7 +16,6 @@ from .fetchwait import bound_fetch_wait
 from .metrics import Metrics
 from .pipeline import build_stages, passthrough_stages
 from .settings import Settings
-from .stage import attach
 
 log = logging.getLogger(__name__)
 
@@ -91,15 +90,16 @@ def create_app(
         )
     else:
         for name, source, sink in chain:
-            attach(
+            attach_chain(
                 app,
-                stages[name],
+                [stages[name]],
                 source=topic(source),
-                sink=topic(sink),
+                sinks=[topic(sink)],
                 deadletters=deadletters,
                 metrics=metrics,
                 clock=clock,
                 delay=delayed if name == settings.debug_delay_stage else 0.0,
+                name=f"wirewatch.{name}",
             )
     commit_gaps.watch_holes(app)
     watch_lag(app, metrics, inputs={settings.topic(t) for t in topics.consumed(settings)})

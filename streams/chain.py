@@ -113,13 +113,17 @@ def attach_chain(
     metrics: Metrics,
     clock: Callable[[], float],
     delay: float = 0.0,
+    name: str = "wirewatch.chain",
 ) -> None:
-    """Register the one agent that runs ``stages`` in turn, the output of stage i going to
-    ``sinks[i]``; ``delay`` seconds of sleep after each message make it slow (faults)."""
+    """Register the agent that runs ``stages`` in turn (one stage: the chain topology's
+    agent), the output of stage i going to ``sinks[i]``; ``delay`` seconds of sleep after
+    each message make it slow (fault injection)."""
     headers = [records.checked_header(s.out_kind) for s in stages]
 
     async def agent(stream: faust.StreamT) -> None:
-        # Acked by hand as soon as handled, as the single-stage agent does (streams/stage.py).
+        # Acked by hand as soon as the message is handled: faust's own ack comes only when
+        # the loop asks for the next message, so on a stop the last handled message of each
+        # agent stayed uncommitted and was handled again after the restart.
         manual = stream.noack()  # type: ignore[attr-defined]  # missing from StreamT
         guard = RedeliveryGuard()
         first = stages[0]
@@ -154,4 +158,4 @@ def attach_chain(
             if delay:
                 await asyncio.sleep(delay)
 
-    app.agent(source, name="wirewatch.chain")(agent)
+    app.agent(source, name=name)(agent)

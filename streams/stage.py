@@ -1,4 +1,4 @@
-"""What every stage does with one message, as a plain function, and the thin agent around it.
+"""What every stage does with one message, as a plain function (its agent: streams/chain.py).
 
 ``process_message`` never raises: a message either yields output records or a dead letter.
 Faust acks a message whose agent raised, so an uncaught error would drop it silently.
@@ -6,7 +6,6 @@ Faust acks a message whose agent raised, so an uncaught error would drop it sile
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,7 +16,6 @@ import faust
 from . import contracts, records
 from .deadletter import dead_letter
 from .metrics import Metrics
-from .redelivery import RedeliveryGuard
 
 log = logging.getLogger(__name__)
 
@@ -134,60 +132,3 @@ async def send_dead_letter(
             "wirewatch-reason": letter["reason"].encode(),
         },
     )
-
-
-def attach(
-    app: faust.App,
-    stage: Stage,
-    *,
-    source: faust.TopicT,
-    sink: faust.TopicT,
-    deadletters: faust.TopicT,
-    metrics: Metrics,
-    clock: Callable[[], float],
-    delay: float = 0.0,
-) -> None:
-    """Register the thin faust agent that moves messages through ``stage``; ``delay``
-    seconds of sleep after each message make it a slow stage (fault injection)."""
-
-    async def agent(stream: faust.StreamT) -> None:
-        # Acked by hand as soon as the message is handled: faust's own ack comes only when
-        # the loop asks for the next message, so on a stop the last handled message of each
-        # agent stayed uncommitted and was handled again after the restart.
-        manual = stream.noack()  # type: ignore[attr-defined]  # missing from StreamT
-        guard = RedeliveryGuard()
-        checked = records.checked_header(stage.out_kind)  # process_message checked it
-        async for event in manual.events():
-            msg = event.message
-            if guard.is_repeat(msg.topic, msg.partition, msg.offset):
-                metrics.redelivered.labels(stage.name).inc()
-                await manual.ack(event)
-                continue
-            started = clock()
-            metrics.received.labels(stage.name).inc()
-            outcome = stage.process_message(
-                msg.value,
-                key=msg.key,
-                topic=msg.topic,
-                partition=msg.partition,
-                offset=msg.offset,
-                timestamp=msg.timestamp,
-                now=started,
-                checked=records.was_checked(msg.headers, stage.in_kind),
-            )
-            if outcome.dead is not None:
-                await send_dead_letter(deadletters, metrics, outcome.dead, msg.key)
-                await manual.ack(event)
-                continue
-            for out_key, out in outcome.outputs:
-                await sink.send(
-                    key=out_key.encode(), value=records.encode(out), headers=list(checked)
-                )
-            finished = clock()
-            metrics.processed.labels(stage.name).inc()
-            metrics.stage_seconds.labels(stage.name).observe(finished - started)
-            await manual.ack(event)
-            if delay:
-                await asyncio.sleep(delay)
-
-    app.agent(source, name=f"wirewatch.{stage.name}")(agent)
