@@ -36,8 +36,7 @@ class Step:
 @dataclass
 class ChainOutcome:
     steps: list[Step] = field(default_factory=list)
-    dead: Record | None = None  # the letter of the stage that rejected the message
-    dead_stage: str | None = None
+    dead: Record | None = None  # the letter of the stage that rejected it (its "stage")
 
 
 def run_chain(
@@ -68,7 +67,7 @@ def run_chain(
         checked=checked,
     )
     if outcome.dead is not None:
-        return ChainOutcome(dead=outcome.dead, dead_stage=first.name)
+        return ChainOutcome(dead=outcome.dead)
     result = ChainOutcome()
     inputs = outcome.outputs
     # Encoded before the next stage sees them: a transform may change its input in place.
@@ -92,7 +91,6 @@ def run_chain(
                 value=value,
                 failed_at=started,
             )
-            result.dead_stage = stage.name
             return result
         result.steps.append(Step(stage, _encoded(outputs), clock() - started))
         inputs = outputs
@@ -152,7 +150,7 @@ def attach_chain(
                 metrics.processed.labels(name).inc()
                 metrics.stage_seconds.labels(name).observe(step.seconds)
             if outcome.dead is not None:
-                metrics.received.labels(outcome.dead_stage or first.name).inc()
+                metrics.received.labels(outcome.dead["stage"]).inc()
                 await send_dead_letter(deadletters, metrics, outcome.dead, msg.key)
             await manual.ack(event)
             if delay:

@@ -99,7 +99,7 @@ def test_a_later_stage_failing_dead_letters_the_chain_input_and_keeps_earlier_ou
     value = orjson.dumps(SEEDS[0])
     outcome = _run(stages, value)
     assert [s.stage.name for s in outcome.steps] == ["classify"]
-    assert outcome.dead_stage == "tag"
+    assert outcome.dead["stage"] == "tag"
     letter = outcome.dead
     assert letter["stage"] == "tag" and letter["reason"] == "processing_error"
     assert "ValueError: no luck" in letter["error"]
@@ -111,4 +111,4 @@ def test_a_later_stage_failing_dead_letters_the_chain_input_and_keeps_earlier_ou
 def test_bad_bytes_stop_at_the_first_stage() -> None:
     outcome = _run(ORDER, b"{not json")
     assert outcome.steps == []
-    assert outcome.dead_stage == "classify" and outcome.dead["reason"] == "invalid_json"
+    assert outcome.dead["stage"] == "classify" and outcome.dead["reason"] == "invalid_json"
