@@ -6,9 +6,10 @@ and spike alerts); matches that change nothing are counted in ``suppressed``.
 
 At-least-once delivery hands the stage an article again after a crash, and the tables
 may already hold its effect: their changelogs run ahead of the committed input offset.
-So each article's outcome is kept in ``processed``: a repeat returns the same alert
-messages again (a repeat of an id and version, which at-least-once allows) and leaves
-stories, alert state and spike counts as they are.
+So each processed article is marked in ``processed``: a repeat sends nothing and leaves
+stories, alert state and spike counts as they are. Its alerts were sent already: the stage
+writes the marks to their changelog only once the broker has its alerts and other state
+(streams/alert/story_agent.py, ``write_through``).
 
 Only the newest ``PROCESSED_KEPT`` marks are kept: a repeat is one of the articles
 processed since the input's last commit, always the most recent ones, whereas keeping a
@@ -44,18 +45,18 @@ class StoryBook:
     params: StoryParams = field(default_factory=StoryParams)
     suppression_window: float = 24 * 3600.0
     on_suppressed: Callable[[str], None] | None = None
-    processed: Mapping_ = field(default_factory=dict)  # article id -> its alerts
+    processed: Mapping_ = field(default_factory=dict)  # article id -> {"at": event time}
     processed_kept: int = PROCESSED_KEPT
     _order: deque[str] | None = field(default=None, init=False, repr=False)
 
     def process(self, matched: dict[str, Any], now: float) -> list[dict[str, Any]]:
         article = matched["article"]
         done = self.processed.get(article["id"])
-        if done is not None:  # delivered again (a restart): same messages, same state
-            return [dict(alert) for alert in done["alerts"]]
+        if done is not None:  # delivered again (a restart): its alerts are out already
+            return []
         out = self._process(matched, article, now)
         # Written last: the other tables' changelog records are queued before it.
-        self.processed[article["id"]] = {"at": article["ingested_at"], "alerts": out}
+        self.processed[article["id"]] = {"at": article["ingested_at"]}
         self._forget_old_marks(article["id"])
         return out
 
