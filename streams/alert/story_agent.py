@@ -117,6 +117,9 @@ def attach_story_stage(
     last: list[faust.EventT] = []  # the latest event taken: a stop writes in its context
     stopping = asyncio.Event()  # the worker is about to stop: leave what comes
     running: list[Any] = []  # the agent's stream, which acks its events
+    # Handling an event awaits (sends, writes); a stop's drain must not write through
+    # amid it: it flushed the marks of articles whose state it had not flushed.
+    turn = asyncio.Lock()
 
     async def publish(alert: dict[str, Any]) -> None:
         await sink.send(key=alert["id"].encode(), value=records.encode(alert))
@@ -130,17 +133,18 @@ def attach_story_stage(
         running.append(manual)
 
         guard = RedeliveryGuard(REMEMBERED_STORY)
-        async for event in manual.events():
+
+        async def take(event: faust.EventT) -> None:
             msg = event.message
             last[:] = [event]
             if stopping.is_set():
                 _leave_for_the_next_worker(app, event)
-                continue
+                return
             ticket = acks.add(event)
             if guard.is_repeat(msg.topic, msg.partition, msg.offset):
                 metrics.redelivered.labels("story").inc()
                 await ack_in_order(ticket)  # in turn: its first delivery may still be held
-                continue
+                return
             if msg.key != TICK_KEY:
                 metrics.received.labels("story").inc()
                 started = clock()
@@ -155,7 +159,7 @@ def attach_story_stage(
                     letter = letter_for("story", rejected.reason, rejected.error, msg, started)
                     await send_dead_letter(deadletters, metrics, letter, msg.key)
                     await ack_in_order(ticket)
-                    continue
+                    return
                 article = matched["article"]
                 latest["event_time"] = max(latest["event_time"], article["ingested_at"])
                 buffer.add(
@@ -211,6 +215,10 @@ def attach_story_stage(
             ):
                 await write_through()
 
+        async for event in manual.events():
+            async with turn:  # a stop drains between two events, not amid one
+                await take(event)
+
     app.agent(source, name="wirewatch.story")(story)
 
     @app.timer(max(idle / 10, 0.01), name="wirewatch.story-tick")
@@ -259,16 +267,17 @@ def attach_story_stage(
         (their marks). Handing the held articles back to the end of the topic put them
         behind later articles of their own partitions: the next worker's watermark passed
         them and it formed other stories than an uninterrupted run."""
-        stopping.set()
-        if settled:
-            # A stop comes from a signal, outside the stream: write in its last event's
-            # context (all the stage's events share its one partition).
-            token = _current_event.set(weakref.ref(last[0]))
-            try:
-                await write_through()
-            finally:
-                _current_event.reset(token)
-        buffer.drain()
+        async with turn:
+            stopping.set()
+            if settled:
+                # A stop comes from a signal, outside the stream: write in its last event's
+                # context (all the stage's events share its one partition).
+                token = _current_event.set(weakref.ref(last[0]))
+                try:
+                    await write_through()
+                finally:
+                    _current_event.reset(token)
+            buffer.drain()
         leave_the_rest_for_the_next_worker(app.consumer, source.get_topic_name())
 
     app.wirewatch_drain = drain  # type: ignore[attr-defined]  # run_worker calls it
