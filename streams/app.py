@@ -13,6 +13,7 @@ from .alert.reload import RuleBook, RulesTopicFollower, follow_file
 from .alert.story_agent import attach_story_stage
 from .chain import attach_chain
 from .fetchwait import bound_fetch_wait
+from .inflight import InFlight
 from .metrics import Metrics
 from .pipeline import build_stages, passthrough_stages
 from .settings import Settings
@@ -77,6 +78,7 @@ def create_app(
         follow_rules(app, settings, book, metrics)
 
     delayed = settings.debug_stage_delay_ms / 1000
+    in_flight = InFlight(settings.topic(topics.MATCHED))
     if settings.topology == "fused":
         attach_chain(
             app,
@@ -87,6 +89,7 @@ def create_app(
             metrics=metrics,
             clock=clock,
             delay=delayed if settings.debug_delay_stage in stages else 0.0,
+            in_flight=in_flight,
         )
     else:
         for name, source, sink in chain:
@@ -100,6 +103,7 @@ def create_app(
                 clock=clock,
                 delay=delayed if name == settings.debug_delay_stage else 0.0,
                 name=f"wirewatch.{name}",
+                in_flight=in_flight,
             )
     commit_gaps.watch_holes(app)
     watch_lag(app, metrics, inputs={settings.topic(t) for t in topics.consumed(settings)})
@@ -112,6 +116,7 @@ def create_app(
         metrics=metrics,
         clock=clock,
         passthrough=passthrough,
+        in_flight=in_flight,
         trace=topic(settings.trace_topic) if settings.trace_topic else None,
     )
     return app

@@ -19,6 +19,7 @@ import faust
 
 from . import records
 from .deadletter import dead_letter
+from .inflight import InFlight
 from .metrics import Metrics
 from .redelivery import RedeliveryGuard
 from .stage import Record, Stage, send_dead_letter
@@ -112,11 +113,14 @@ def attach_chain(
     clock: Callable[[], float],
     delay: float = 0.0,
     name: str = "wirewatch.chain",
+    in_flight: InFlight | None = None,
 ) -> None:
     """Register the agent that runs ``stages`` in turn (one stage: the chain topology's
-    agent), the output of stage i going to ``sinks[i]``; ``delay`` seconds of sleep after
-    each message make it slow (fault injection)."""
+        agent), the output of stage i going to ``sinks[i]``; ``delay`` seconds of sleep after
+        each message make it slow (fault injection); sends to the story stage's input are told
+    to ``in_flight`` (streams/inflight.py)."""
     headers = [records.checked_header(s.out_kind) for s in stages]
+    tracked = [in_flight is not None and s.get_topic_name() == in_flight.topic for s in sinks]
 
     async def agent(stream: faust.StreamT) -> None:
         # Acked by hand as soon as the message is handled: faust's own ack comes only when
@@ -142,10 +146,14 @@ def attach_chain(
                 clock=clock,
                 checked=records.was_checked(msg.headers, first.in_kind),
             )
-            for step, sink, checked in zip(outcome.steps, sinks, headers, strict=False):
+            for step, sink, checked, track in zip(
+                outcome.steps, sinks, headers, tracked, strict=False
+            ):
                 name = step.stage.name
                 metrics.received.labels(name).inc()
                 for out_key, out in step.outputs:
+                    if track and in_flight is not None:
+                        in_flight.sent(msg.partition, out_key)
                     await sink.send(key=out_key, value=out, headers=list(checked))
                 metrics.processed.labels(name).inc()
                 metrics.stage_seconds.labels(name).observe(step.seconds)

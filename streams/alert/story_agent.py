@@ -20,6 +20,7 @@ from faust.streams import _current_event
 
 from .. import contracts, records, topics
 from ..acks import InOrderAcks
+from ..inflight import InFlight
 from ..metrics import Metrics
 from ..redelivery import REMEMBERED_STORY, RedeliveryGuard
 from ..reorder import ReorderBuffer
@@ -82,6 +83,7 @@ def attach_story_stage(
     clock: Callable[[], float],
     monotonic: Callable[[], float] = time.monotonic,
     passthrough: bool = False,
+    in_flight: InFlight | None = None,
     trace: faust.TopicT | None = None,
 ) -> StoryBook:
     tables: list[WriteBehind] = []
@@ -103,12 +105,18 @@ def attach_story_stage(
         processed=processed,
     )
     idle = settings.story_idle_ms / 1000.0
+    upstream = upstream_busy(
+        app, [settings.topic(t) for t in (topics.RAW, topics.CLASSIFIED, topics.TAGGED)]
+    )
+
+    def busy(partition: int) -> bool:
+        # An article sent here and not yet read shows neither upstream lag nor handling.
+        return (in_flight is not None and in_flight.pending(partition)) or upstream(partition)
+
     buffer: ReorderBuffer[tuple[int, faust.EventT, dict[str, Any]]] = ReorderBuffer(
         idle,
         sources=settings.partitions,
-        busy=upstream_busy(
-            app, [settings.topic(t) for t in (topics.RAW, topics.CLASSIFIED, topics.TAGGED)]
-        ),
+        busy=busy,
     )
     acks: InOrderAcks[faust.EventT] = InOrderAcks()
     latest = {"event_time": 0.0, "expired_at": 0.0}
@@ -160,6 +168,8 @@ def attach_story_stage(
                     await send_dead_letter(deadletters, metrics, letter, msg.key)
                     await ack_in_order(ticket)
                     return
+                if in_flight is not None:
+                    in_flight.seen(matched.get("source_partition", 0), msg.key)
                 article = matched["article"]
                 latest["event_time"] = max(latest["event_time"], article["ingested_at"])
                 buffer.add(

@@ -1,0 +1,57 @@
+"""Articles this worker has sent to the story stage's input that its story stage has not
+read yet, per upstream partition.
+
+The story stage's reorder buffer asks whether a silent partition still has work upstream
+before it lets the others pass (streams/upstream.py: lag or a message being handled). An
+article the alert stage has handled is acked at once, while its message to
+``articles.matched`` may still sit in the producer's buffer, or in the story stage's fetch
+behind a later article of another partition: neither lag nor handling shows it, and a
+partition silent for over ``WIREWATCH_STORY_IDLE_MS`` was passed by the watermark just
+before its next article came. So the sends are remembered until read, for ``hold`` seconds
+at most: a message this worker's story stage never reads (another worker has that input)
+stops counting, and memory stays bounded.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+
+HOLD = 5.0  # seconds: far longer than a send and a fetch on a live broker
+
+
+class InFlight:
+    def __init__(
+        self, topic: str, hold: float = HOLD, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.topic = topic  # the story stage's input
+        self.hold = hold
+        self.clock = clock
+        self._sent: dict[int, OrderedDict[bytes, float]] = {}
+
+    def sent(self, partition: int, key: bytes) -> None:
+        now = self.clock()
+        pending = self._sent.setdefault(partition, OrderedDict())
+        pending[key] = now
+        pending.move_to_end(key)
+        self._forget_old(pending, now)
+
+    def seen(self, partition: int, key: bytes | None) -> None:
+        pending = self._sent.get(partition)
+        if pending and key is not None:
+            pending.pop(key, None)
+
+    def pending(self, partition: int) -> bool:
+        pending = self._sent.get(partition)
+        if not pending:
+            return False
+        self._forget_old(pending, self.clock())
+        return bool(pending)
+
+    def _forget_old(self, pending: OrderedDict[bytes, float], now: float) -> None:
+        while pending:
+            at = next(iter(pending.values()))
+            if now - at < self.hold:
+                return
+            pending.popitem(last=False)
