@@ -57,3 +57,16 @@ def handling(consumer: object, tp: TP) -> bool:
         return False
     done_to = committed_to(consumer, tp) or 0  # type: ignore[arg-type]
     return read >= done_to and read not in (consumer._acked_index.get(tp) or ())  # type: ignore[attr-defined]
+
+
+def unread(consumer: object, tp: TP, taken: int | None) -> bool:
+    """Messages of ``tp`` (the story stage's own input) the agent has not taken yet, the
+    last it took being at offset ``taken``: fetched and waiting in the stream's buffer, or
+    not yet delivered. After a restart the input's backlog holds articles of partitions
+    that have not spoken yet; a watermark that let them go idle meanwhile passed them."""
+    if tp not in consumer.assignment():  # type: ignore[attr-defined]
+        return False
+    read = consumer._read_offset.get(tp)  # type: ignore[attr-defined]
+    if read is not None and (taken is None or read > taken):
+        return True
+    return has_lag(consumer, tp)

@@ -17,6 +17,7 @@ from typing import Any
 
 import faust
 from faust.streams import _current_event
+from faust.types import TP
 
 from .. import contracts, records, topics
 from ..acks import InOrderAcks
@@ -27,7 +28,7 @@ from ..reorder import ReorderBuffer
 from ..settings import Settings
 from ..spikes import SEEN_CAP, load_spike_rules
 from ..stage import letter_for, send_dead_letter
-from ..upstream import upstream_busy
+from ..upstream import unread, upstream_busy
 from ..writebehind import WriteBehind
 from .storybook import StoryBook
 
@@ -109,9 +110,17 @@ def attach_story_stage(
         app, [settings.topic(t) for t in (topics.RAW, topics.CLASSIFIED, topics.TAGGED)]
     )
 
+    taken: list[int] = []  # the offset of the last input message the agent took
+    own_input = TP(source.get_topic_name(), 0)
+
     def busy(partition: int) -> bool:
-        # An article sent here and not yet read shows neither upstream lag nor handling.
-        return (in_flight is not None and in_flight.pending(partition)) or upstream(partition)
+        # An article sent here and not yet read shows neither upstream lag nor handling;
+        # nor does one in this stage's own unread backlog (after a restart).
+        return (
+            (in_flight is not None and in_flight.pending(partition))
+            or unread(app.consumer, own_input, taken[0] if taken else None)
+            or upstream(partition)
+        )
 
     buffer: ReorderBuffer[tuple[int, faust.EventT, dict[str, Any]]] = ReorderBuffer(
         idle,
@@ -145,6 +154,7 @@ def attach_story_stage(
         async def take(event: faust.EventT) -> None:
             msg = event.message
             last[:] = [event]
+            taken[:] = [msg.offset]
             if stopping.is_set():
                 _leave_for_the_next_worker(app, event)
                 return

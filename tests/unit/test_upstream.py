@@ -3,7 +3,7 @@ from types import SimpleNamespace
 
 from faust.types import TP
 
-from streams.upstream import handling, has_lag, upstream_busy
+from streams.upstream import handling, has_lag, unread, upstream_busy
 
 RAW, TAGGED = "p.articles.raw", "p.articles.tagged"
 
@@ -65,3 +65,16 @@ def test_handled_when_acked_committed_or_being_committed() -> None:
     del c._wirewatch_committing  # type: ignore[attr-defined]
     c._committed_offset[tp] = 8
     assert not handling(c, tp)
+
+
+def test_unread_input_until_the_agent_takes_the_last_delivered() -> None:
+    matched = TP("p.articles.matched", 0)
+    c = FakeConsumer({matched: 6})
+    c._committed_offset[matched] = 2
+    assert unread(c, matched, None), "a backlog from the committed offset 2 to 5"
+    c._read_offset[matched] = 5  # all fetched into the stream's buffer
+    assert unread(c, matched, 3), "4 and 5 wait in the stream's buffer"
+    assert not unread(c, matched, 5)
+    c.ends[matched] = 7
+    assert unread(c, matched, 5), "6 is written, not yet fetched"
+    assert not unread(c, TP("p.articles.matched", 1), None), "not this worker's"
