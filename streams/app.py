@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import faust
 
-from . import commit_gaps, topics
+from . import commit_gaps, endoffsets, topics
 from .alert.reload import RuleBook, RulesTopicFollower, follow_file
 from .alert.story_agent import attach_story_stage
 from .chain import attach_chain
@@ -106,6 +106,7 @@ def create_app(
                 in_flight=in_flight,
             )
     commit_gaps.watch_holes(app)
+    endoffsets.count_whole_last_batches(app, settings)
     watch_lag(app, metrics, inputs={settings.topic(t) for t in topics.consumed(settings)})
     attach_story_stage(
         app,

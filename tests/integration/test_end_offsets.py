@@ -1,0 +1,42 @@
+"""Partition ends that faust's table recovery reads to (streams/endoffsets.py), on both
+brokers: a changelog whose last batch holds several records is restored to its end."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from faust.types import TP
+
+from streams.brokers.process import BrokerProcess
+from streams.endoffsets import true_ends
+
+from .conftest import fresh_settings
+
+
+def test_the_true_end_counts_the_whole_last_batch(broker: BrokerProcess, tmp_path: Path) -> None:
+    settings = fresh_settings(broker, tmp_path)
+    topic = settings.topic("articles.raw")
+    tp = TopicPartition(topic, 0)
+
+    async def scenario() -> tuple[int, dict[TP, int]]:
+        producer = AIOKafkaProducer(**settings.kafka_client_params(), linger_ms=200)
+        await producer.start()
+        try:
+            await producer.send_and_wait(topic, b"alone", partition=0)
+            sent = [await producer.send(topic, b"batched", partition=0) for _ in range(6)]
+            last = max([(await f).offset for f in sent])
+        finally:
+            await producer.stop()
+        consumer = AIOKafkaConsumer(**settings.kafka_client_params())
+        await consumer.start()
+        try:
+            answered = (await consumer.end_offsets([tp]))[tp]
+        finally:
+            await consumer.stop()
+        print(f"{broker.name}: last offset {last}, ListOffsets answered {answered}")
+        return last, await true_ends(settings, {TP(topic, 0): answered, TP(topic, 1): 0})
+
+    last, ends = asyncio.run(scenario())
+    assert ends == {TP(topic, 0): last + 1, TP(topic, 1): 0}
