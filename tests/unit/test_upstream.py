@@ -78,3 +78,5 @@ def test_unread_input_until_the_agent_takes_the_last_delivered() -> None:
     c.ends[matched] = 7
     assert unread(c, matched, 5), "6 is written, not yet fetched"
     assert not unread(c, TP("p.articles.matched", 1), None), "not this worker's"
+    c._read_offset[matched] = 5
+    assert not unread(c, matched, 6), "faust records 6 as read only after the agent took it"
