@@ -17,6 +17,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
 from . import topics
+from .endoffsets import seek_to_end
 from .settings import Settings
 
 OnAlert = Callable[[dict[str, Any]], None]
@@ -55,8 +56,7 @@ class PipelineWatch:
         if from_beginning:
             await self.consumer.seek_to_beginning(*tps)
         else:
-            for tp, offset in (await self.consumer.end_offsets(tps)).items():
-                self.consumer.seek(tp, offset)
+            await seek_to_end(self.settings, self.consumer, tps)
 
     async def stop(self) -> None:
         await self.consumer.stop()

@@ -9,6 +9,7 @@ import orjson
 from aiokafka import AIOKafkaConsumer
 
 from .. import topics
+from ..endoffsets import seek_to_end
 from ..settings import Settings
 from ..watch import behind, topic_partitions
 from .suppression import rank
@@ -35,9 +36,7 @@ async def read_alerts(
         tps = await topic_partitions(consumer, settings.topic(topics.ALERTS))
         consumer.assign(tps)
         if follow and not from_beginning:
-            ends = await consumer.end_offsets(tps)
-            for tp, offset in ends.items():
-                consumer.seek(tp, offset)
+            await seek_to_end(settings, consumer, tps)
         else:
             await consumer.seek_to_beginning(*tps)
         ends = await consumer.end_offsets(tps)

@@ -10,7 +10,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from faust.types import TP
 
 from streams.brokers.process import BrokerProcess
-from streams.endoffsets import true_ends
+from streams.endoffsets import seek_to_end, true_ends
 
 from .conftest import fresh_settings
 
@@ -40,3 +40,30 @@ def test_the_true_end_counts_the_whole_last_batch(broker: BrokerProcess, tmp_pat
 
     last, ends = asyncio.run(scenario())
     assert ends == {TP(topic, 0): last + 1, TP(topic, 1): 0}
+
+
+def test_following_starts_after_the_last_record(broker: BrokerProcess, tmp_path: Path) -> None:
+    """`alerts --follow` and the run's alert watch start at the end: nothing old shown."""
+    settings = fresh_settings(broker, tmp_path)
+    topic = settings.topic("alerts")
+    tp = TopicPartition(topic, 0)
+
+    async def scenario() -> tuple[int, int]:
+        producer = AIOKafkaProducer(**settings.kafka_client_params(), linger_ms=200)
+        await producer.start()
+        try:
+            sent = [await producer.send(topic, b"old", partition=0) for _ in range(5)]
+            last = max([(await f).offset for f in sent])
+        finally:
+            await producer.stop()
+        consumer = AIOKafkaConsumer(**settings.kafka_client_params())
+        await consumer.start()
+        try:
+            consumer.assign([tp])
+            await seek_to_end(settings, consumer, [tp])
+            return last, await consumer.position(tp)
+        finally:
+            await consumer.stop()
+
+    last, position = asyncio.run(scenario())
+    assert position == last + 1
