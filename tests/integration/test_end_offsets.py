@@ -11,8 +11,20 @@ from faust.types import TP
 
 from streams.brokers.process import BrokerProcess
 from streams.endoffsets import seek_to_end, true_ends
+from streams.settings import Settings
 
 from .conftest import fresh_settings
+
+
+async def write_batch(settings: Settings, topic: str, n: int) -> int:
+    """``n`` records to partition 0 in one batch (one linger); the offset of the last."""
+    producer = AIOKafkaProducer(**settings.kafka_client_params(), linger_ms=200)
+    await producer.start()
+    try:
+        sent = [await producer.send(topic, b"x", partition=0) for _ in range(n)]
+        return max([(await f).offset for f in sent])
+    finally:
+        await producer.stop()
 
 
 def test_the_true_end_counts_the_whole_last_batch(broker: BrokerProcess, tmp_path: Path) -> None:
@@ -21,14 +33,8 @@ def test_the_true_end_counts_the_whole_last_batch(broker: BrokerProcess, tmp_pat
     tp = TopicPartition(topic, 0)
 
     async def scenario() -> tuple[int, dict[TP, int]]:
-        producer = AIOKafkaProducer(**settings.kafka_client_params(), linger_ms=200)
-        await producer.start()
-        try:
-            await producer.send_and_wait(topic, b"alone", partition=0)
-            sent = [await producer.send(topic, b"batched", partition=0) for _ in range(6)]
-            last = max([(await f).offset for f in sent])
-        finally:
-            await producer.stop()
+        await write_batch(settings, topic, 1)
+        last = await write_batch(settings, topic, 6)
         consumer = AIOKafkaConsumer(**settings.kafka_client_params())
         await consumer.start()
         try:
@@ -49,13 +55,7 @@ def test_following_starts_after_the_last_record(broker: BrokerProcess, tmp_path:
     tp = TopicPartition(topic, 0)
 
     async def scenario() -> tuple[int, int]:
-        producer = AIOKafkaProducer(**settings.kafka_client_params(), linger_ms=200)
-        await producer.start()
-        try:
-            sent = [await producer.send(topic, b"old", partition=0) for _ in range(5)]
-            last = max([(await f).offset for f in sent])
-        finally:
-            await producer.stop()
+        last = await write_batch(settings, topic, 5)
         consumer = AIOKafkaConsumer(**settings.kafka_client_params())
         await consumer.start()
         try:
