@@ -116,8 +116,8 @@ def attach_chain(
     in_flight: InFlight | None = None,
 ) -> None:
     """Register the agent that runs ``stages`` in turn (one stage: the chain topology's
-        agent), the output of stage i going to ``sinks[i]``; ``delay`` seconds of sleep after
-        each message make it slow (fault injection); sends to the story stage's input are told
+    agent), the output of stage i going to ``sinks[i]``; ``delay`` seconds of sleep after
+    each message make it slow (fault injection); sends to the story stage's input are told
     to ``in_flight`` (streams/inflight.py)."""
     headers = [records.checked_header(s.out_kind) for s in stages]
     tracked = [in_flight is not None and s.get_topic_name() == in_flight.topic for s in sinks]

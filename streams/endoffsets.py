@@ -25,20 +25,31 @@ log = logging.getLogger(__name__)
 ROUNDS = 2  # empty fetches before giving up on a partition (its last offset is a marker)
 
 
-def batch_end(last_offsets: list[int]) -> int | None:
-    """The end a fetched batch shows: one past its last record (None for no records)."""
-    return max(last_offsets) + 1 if last_offsets else None
+async def last_batch_ends(
+    consumer: AIOKafkaConsumer, ends: Mapping[TopicPartition, int]
+) -> dict[TopicPartition, int]:
+    """``ends`` (as ListOffsets answered), each raised to the end of the batch holding the
+    offset before it; ``consumer`` is assigned the partitions and is left seeked there."""
+    out = dict(ends)
+    pending = {tp for tp, end in ends.items() if end}
+    for tp in pending:
+        consumer.seek(tp, ends[tp] - 1)
+    empty = 0
+    while pending and empty < ROUNDS:
+        batches = await consumer.getmany(*pending, timeout_ms=200)
+        empty = 0 if batches else empty + 1
+        for tp, records in batches.items():
+            out[tp] = max(out[tp], records[-1].offset + 1)
+            pending.discard(tp)
+    return out
 
 
 async def true_ends(
     settings: Settings, ends: Mapping[TP, int], *, committed_only: bool = False
 ) -> dict[TP, int]:
-    """``ends`` (as ListOffsets answered), each raised to the end of the batch holding the
-    offset before it."""
-    out = dict(ends)
-    todo = {TopicPartition(tp.topic, tp.partition): end for tp, end in ends.items() if end}
-    if not todo:
-        return out
+    """``last_batch_ends`` read by a consumer of its own."""
+    if not any(ends.values()):
+        return dict(ends)
     consumer = AIOKafkaConsumer(
         **settings.kafka_client_params(),
         group_id=None,
@@ -46,36 +57,26 @@ async def true_ends(
         isolation_level="read_committed" if committed_only else "read_uncommitted",
         max_partition_fetch_bytes=settings.topic_max_message_bytes,
     )
+    answered = {TopicPartition(tp.topic, tp.partition): end for tp, end in ends.items()}
     await consumer.start()
     try:
-        consumer.assign(list(todo))
-        for tp, end in todo.items():
-            consumer.seek(tp, end - 1)
-        pending, empty = set(todo), 0
-        while pending and empty < ROUNDS:
-            batches = await consumer.getmany(*pending, timeout_ms=200)
-            empty = 0 if batches else empty + 1
-            for tp, records in batches.items():
-                shown = batch_end([r.offset for r in records])
-                if shown is not None:
-                    key = TP(tp.topic, tp.partition)
-                    out[key] = max(out[key], shown)
-                pending.discard(tp)
+        consumer.assign(list(answered))
+        found = await last_batch_ends(consumer, answered)
     finally:
         await consumer.stop()
+    out = {TP(tp.topic, tp.partition): end for tp, end in found.items()}
     raised = {tp: (ends[tp], end) for tp, end in out.items() if end != ends[tp]}
     if raised:
         log.info("partition ends past the broker's answer (first, true): %s", raised)
     return out
 
 
-async def seek_to_end(settings: Settings, consumer: AIOKafkaConsumer, tps: list[Any]) -> None:
-    """Seek ``consumer`` past the last record of each of ``tps`` (assigned): on Tansu the
+async def seek_to_end(consumer: AIOKafkaConsumer, tps: list[TopicPartition]) -> None:
+    """Seek ``consumer`` (assigned ``tps``) past the last record of each: on Tansu the
     answered end would show the last batch again as new."""
-    answered = await consumer.end_offsets(tps)
-    ends = await true_ends(settings, {TP(tp.topic, tp.partition): e for tp, e in answered.items()})
+    ends = await last_batch_ends(consumer, await consumer.end_offsets(tps))
     for tp in tps:
-        consumer.seek(tp, ends[TP(tp.topic, tp.partition)])
+        consumer.seek(tp, ends[tp])
 
 
 def count_whole_last_batches(app: faust.App, settings: Settings) -> None:

@@ -17,10 +17,12 @@ from faust.types import TP
 from .commit_gaps import committed_to
 
 
-def has_lag(consumer: object, tp: TP) -> bool:
-    """Messages of ``tp`` written but not yet delivered to this worker (an end not yet known
-    counts as yes: just after an assignment faust has not fetched from it)."""
-    read = consumer._read_offset.get(tp)  # type: ignore[attr-defined]  # last delivered
+def has_lag(consumer: object, tp: TP, read: int | None = None) -> bool:
+    """Messages of ``tp`` written but not yet delivered to this worker, ``read`` being the
+    last delivered (by default faust's record of it); an end not yet known counts as yes:
+    just after an assignment faust has not fetched from it."""
+    if read is None:
+        read = consumer._read_offset.get(tp)  # type: ignore[attr-defined]
     if read is None:
         # Nothing delivered since the assignment: from the committed offset, or from the
         # start of a partition this group never committed (a fresh topic: an empty one has
@@ -69,13 +71,7 @@ def unread(consumer: object, tp: TP, taken: int | None) -> bool:
     read = consumer._read_offset.get(tp)  # type: ignore[attr-defined]
     if read is not None and (taken is None or read > taken):
         return True
-    if taken is None:
-        return has_lag(consumer, tp)
     # faust records a delivery only once the agent has taken it: while the agent handles
     # offset n, the read offset still says n - 1 (that counted as lag, and held every
     # silent partition back for 30 s).
-    try:
-        end = consumer.highwater(tp)  # type: ignore[attr-defined]
-    except Exception:  # not yet fetched from
-        return True
-    return end is None or end > taken + 1
+    return has_lag(consumer, tp, read=taken)

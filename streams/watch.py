@@ -56,7 +56,7 @@ class PipelineWatch:
         if from_beginning:
             await self.consumer.seek_to_beginning(*tps)
         else:
-            await seek_to_end(self.settings, self.consumer, tps)
+            await seek_to_end(self.consumer, tps)
 
     async def stop(self) -> None:
         await self.consumer.stop()

@@ -36,7 +36,7 @@ async def read_alerts(
         tps = await topic_partitions(consumer, settings.topic(topics.ALERTS))
         consumer.assign(tps)
         if follow and not from_beginning:
-            await seek_to_end(settings, consumer, tps)
+            await seek_to_end(consumer, tps)
         else:
             await consumer.seek_to_beginning(*tps)
         ends = await consumer.end_offsets(tps)

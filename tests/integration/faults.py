@@ -29,6 +29,7 @@ from aiokafka.errors import KafkaError
 
 from streams import topics
 from streams.brokers.process import BrokerProcess
+from streams.endoffsets import last_batch_ends
 from streams.launcher import WorkerProcess
 from streams.seeder import publish
 from streams.settings import Settings
@@ -160,21 +161,10 @@ def consumer(settings: Settings, *, committed_only: bool = False) -> AIOKafkaCon
 
 
 async def end_offsets(c: AIOKafkaConsumer, tps: list[TopicPartition]) -> dict[TopicPartition, int]:
-    """Each partition's end: its last offset + 1. Tansu's ListOffsets answers less than that
-    when the last batch holds several records (raw[0] holding offsets 0-61 gave 56), so the
-    batch at the reported end is read to be sure; on Apache Kafka this changes nothing."""
-    ends = await c.end_offsets(tps)
+    """Each partition's end: its last offset + 1 (Tansu's ListOffsets answers less when the
+    last batch holds several records: streams/endoffsets.py)."""
     c.assign(tps)
-    for tp, end in ends.items():
-        c.seek(tp, max(end - 1, 0))
-    true_ends, pending, empty = dict(ends), {tp for tp, end in ends.items() if end}, 0
-    while pending and empty < 2:  # one fetch per partition: the batch holding end - 1
-        batches = await c.getmany(*pending, timeout_ms=200)
-        empty = 0 if batches else empty + 1  # a commit marker at end - 1 returns nothing
-        for tp, batch in batches.items():
-            true_ends[tp] = max(true_ends[tp], batch[-1].offset + 1)
-            pending.discard(tp)
-    return true_ends
+    return await last_batch_ends(c, await c.end_offsets(tps))
 
 
 async def read_topic(

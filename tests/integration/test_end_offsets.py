@@ -60,7 +60,7 @@ def test_following_starts_after_the_last_record(broker: BrokerProcess, tmp_path:
         await consumer.start()
         try:
             consumer.assign([tp])
-            await seek_to_end(settings, consumer, [tp])
+            await seek_to_end(consumer, [tp])
             return last, await consumer.position(tp)
         finally:
             await consumer.stop()
