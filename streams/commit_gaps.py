@@ -21,8 +21,9 @@ records). It gets the gap wrong:
 
 So no gap is recorded and no commit passes a "hole" (an offset neither acked nor pending
 while a later one is acked). ``HoleWatch`` seeks the partition back to the hole so that it
-is delivered again; only a hole that faust reads past after SEEKS seeks without delivering
-it holds no message (a marker) and is passed.
+is delivered again. A hole aiokafka's fetch passed over without a record (a transaction
+marker or an aborted record, streams/markers.py) is passed at once; any other hole that faust
+reads past after SEEKS seeks without delivering it holds no message either and is passed.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ from collections.abc import Iterable, Mapping
 import faust
 from faust.transport.consumer import Consumer
 from faust.types import TP
+
+from . import markers
 
 log = logging.getLogger(__name__)
 _original_new_offset = Consumer._new_offset
@@ -76,7 +79,8 @@ def committing(consumer: Consumer) -> dict[TP, int]:
 
 
 def install() -> None:
-    """Patch faust's consumer (once per process)."""
+    """Patch faust's consumer, and aiokafka's fetcher for markers (once per process)."""
+    markers.install()
     if Consumer._add_gap is not _add_gap:
         Consumer._add_gap = _add_gap  # type: ignore[method-assign]
         Consumer._new_offset = _new_offset  # type: ignore[method-assign]
@@ -119,6 +123,12 @@ class HoleWatch:
         for tp in set(self.sought) - set(found):
             del self.sought[tp]  # filled
         for tp, offset in found.items():
+            if markers.holds_no_message(tp.topic, tp.partition, offset):
+                log.debug("offset %d of %s[%d] is a transaction marker or aborted: passing it",
+                          offset, tp.topic, tp.partition)  # fmt: skip
+                _pass(consumer, tp, offset)
+                self.sought.pop(tp, None)
+                continue
             hole, seeks = self.sought.get(tp, (offset, 0))
             if hole != offset:
                 seeks = 0
@@ -133,10 +143,15 @@ class HoleWatch:
             elif (consumer._read_offset.get(tp) or -1) > offset:
                 log.info("offset %d of %s[%d] holds no message: passing it",
                          offset, tp.topic, tp.partition)  # fmt: skip
-                consumer._acked[tp].append(offset)
-                consumer._acked[tp].sort()
-                consumer._acked_index[tp].add(offset)
+                _pass(consumer, tp, offset)
                 del self.sought[tp]
+
+
+def _pass(consumer: Consumer, tp: TP, offset: int) -> None:
+    """Count ``offset`` as handled, so commits go past it."""
+    consumer._acked[tp].append(offset)
+    consumer._acked[tp].sort()
+    consumer._acked_index[tp].add(offset)
 
 
 def committed_to(consumer: Consumer, tp: TP) -> int | None:
