@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import faust
 
-from . import commit_gaps, endoffsets, topics
+from . import commit_gaps, endoffsets, topics, transactions
 from .alert.reload import RuleBook, RulesTopicFollower, follow_file
 from .alert.story_agent import attach_story_stage
 from .chain import attach_chain
@@ -61,6 +61,10 @@ def create_app(
         consumer_auto_offset_reset="earliest",
     )
 
+    cut = transactions.Cut()
+    if settings.processing_guarantee == "exactly_once":
+        transactions.install(app, cut)
+
     def topic(name: str) -> faust.TopicT:
         return app.topic(settings.topic(name), key_serializer="raw", value_serializer="raw")
 
@@ -90,6 +94,7 @@ def create_app(
             clock=clock,
             delay=delayed if settings.debug_delay_stage in stages else 0.0,
             in_flight=in_flight,
+            cut=cut,
         )
     else:
         for name, source, sink in chain:
@@ -104,6 +109,7 @@ def create_app(
                 delay=delayed if name == settings.debug_delay_stage else 0.0,
                 name=f"wirewatch.{name}",
                 in_flight=in_flight,
+                cut=cut,
             )
     commit_gaps.watch_holes(app)
     endoffsets.count_whole_last_batches(app, settings)
@@ -119,6 +125,7 @@ def create_app(
         passthrough=passthrough,
         in_flight=in_flight,
         trace=topic(settings.trace_topic) if settings.trace_topic else None,
+        cut=cut,
     )
     return app
 

@@ -23,6 +23,7 @@ from .inflight import InFlight
 from .metrics import Metrics
 from .redelivery import RedeliveryGuard
 from .stage import Record, Stage, send_dead_letter
+from .transactions import Cut
 
 
 @dataclass
@@ -114,11 +115,14 @@ def attach_chain(
     delay: float = 0.0,
     name: str = "wirewatch.chain",
     in_flight: InFlight | None = None,
+    cut: Cut | None = None,
 ) -> None:
     """Register the agent that runs ``stages`` in turn (one stage: the chain topology's
     agent), the output of stage i going to ``sinks[i]``; ``delay`` seconds of sleep after
     each message make it slow (fault injection); sends to the story stage's input are told
-    to ``in_flight`` (streams/inflight.py)."""
+    to ``in_flight`` (streams/inflight.py); each message is handled inside ``cut``
+    (streams/transactions.py: no commit between its sends and its ack)."""
+    cut = cut or Cut()
     headers = [records.checked_header(s.out_kind) for s in stages]
     tracked = [in_flight is not None and s.get_topic_name() == in_flight.topic for s in sinks]
 
@@ -128,40 +132,42 @@ def attach_chain(
         # agent stayed uncommitted and was handled again after the restart.
         manual = stream.noack()  # type: ignore[attr-defined]  # missing from StreamT
         guard = RedeliveryGuard()
-        first = stages[0]
         async for event in manual.events():
-            msg = event.message
-            if guard.is_repeat(msg.topic, msg.partition, msg.offset):
-                metrics.redelivered.labels(first.name).inc()
-                await manual.ack(event)
-                continue
-            outcome = run_chain(
-                stages,
-                msg.value,
-                key=msg.key,
-                topic=msg.topic,
-                partition=msg.partition,
-                offset=msg.offset,
-                timestamp=msg.timestamp,
-                clock=clock,
-                checked=records.was_checked(msg.headers, first.in_kind),
-            )
-            for step, sink, checked, track in zip(
-                outcome.steps, sinks, headers, tracked, strict=False
-            ):
-                name = step.stage.name
-                metrics.received.labels(name).inc()
-                for out_key, out in step.outputs:
-                    if track and in_flight is not None:
-                        in_flight.sent(msg.partition, out_key)
-                    await sink.send(key=out_key, value=out, headers=list(checked))
-                metrics.processed.labels(name).inc()
-                metrics.stage_seconds.labels(name).observe(step.seconds)
-            if outcome.dead is not None:
-                metrics.received.labels(outcome.dead["stage"]).inc()
-                await send_dead_letter(deadletters, metrics, outcome.dead, msg.key)
-            await manual.ack(event)
+            async with cut.event():
+                await handle(manual, guard, event)
             if delay:
                 await asyncio.sleep(delay)
+
+    async def handle(manual: faust.StreamT, guard: RedeliveryGuard, event: faust.EventT) -> None:
+        first = stages[0]
+        msg = event.message
+        if guard.is_repeat(msg.topic, msg.partition, msg.offset):
+            metrics.redelivered.labels(first.name).inc()
+            await manual.ack(event)
+            return
+        outcome = run_chain(
+            stages,
+            msg.value,
+            key=msg.key,
+            topic=msg.topic,
+            partition=msg.partition,
+            offset=msg.offset,
+            timestamp=msg.timestamp,
+            clock=clock,
+            checked=records.was_checked(msg.headers, first.in_kind),
+        )
+        for step, sink, checked, track in zip(outcome.steps, sinks, headers, tracked, strict=False):
+            name = step.stage.name
+            metrics.received.labels(name).inc()
+            for out_key, out in step.outputs:
+                if track and in_flight is not None:
+                    in_flight.sent(msg.partition, out_key)
+                await sink.send(key=out_key, value=out, headers=list(checked))
+            metrics.processed.labels(name).inc()
+            metrics.stage_seconds.labels(name).observe(step.seconds)
+        if outcome.dead is not None:
+            metrics.received.labels(outcome.dead["stage"]).inc()
+            await send_dead_letter(deadletters, metrics, outcome.dead, msg.key)
+        await manual.ack(event)
 
     app.agent(source, name=name)(agent)

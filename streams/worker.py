@@ -11,8 +11,9 @@ from faust import Worker
 from . import memtrace
 from .app import create_app
 from .metrics import Metrics
-from .settings import Settings, SettingsError
+from .settings import Settings
 from .topics import ensure_topics
+from .transactions import check_broker_has_transactions
 
 log = logging.getLogger(__name__)
 
@@ -31,20 +32,9 @@ class _Worker(Worker):
         await super()._stop_on_signal(sig)
 
 
-def refuse_exactly_once(settings: Settings) -> None:
-    """exactly_once cannot work yet; say so rather than run without alerts."""
-    if settings.processing_guarantee == "exactly_once":
-        raise SettingsError(
-            "WIREWATCH_PROCESSING_GUARANTEE=exactly_once is not supported: faust puts the "
-            "alert stage's writes to the one-partition articles.matched into the transaction "
-            "of articles.matched itself, which commits only with the story stage's offsets, and "
-            "the story stage cannot read them before: no alert is ever raised (Tansu has no "
-            "transactions at all). Use at_least_once."
-        )
-
-
 def run_worker(settings: Settings, passthrough: bool = False) -> None:
-    refuse_exactly_once(settings)
+    if settings.processing_guarantee == "exactly_once":
+        asyncio.run(check_broker_has_transactions(settings))
     if settings.debug_trace_memory_s > 0:
         memtrace.Tracer(settings.debug_trace_memory_s)  # a daemon thread, to the end
     settings.data_dir.mkdir(parents=True, exist_ok=True)  # faust keeps table state under it

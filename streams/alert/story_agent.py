@@ -28,6 +28,7 @@ from ..reorder import ReorderBuffer
 from ..settings import Settings
 from ..spikes import SEEN_CAP, load_spike_rules
 from ..stage import letter_for, send_dead_letter
+from ..transactions import Cut
 from ..upstream import unread, upstream_busy
 from ..writebehind import WriteBehind
 from .storybook import StoryBook
@@ -86,7 +87,13 @@ def attach_story_stage(
     passthrough: bool = False,
     in_flight: InFlight | None = None,
     trace: faust.TopicT | None = None,
+    cut: Cut | None = None,
 ) -> StoryBook:
+    """Register the story agent. Under exactly_once each event's state is written through
+    before the event ends, inside ``cut``: a commit between two events then holds every
+    processed article's alerts, state and processed mark together (streams/transactions.py)."""
+    cut = cut or Cut()
+    write_every_event = settings.processing_guarantee == "exactly_once"
     tables: list[WriteBehind] = []
 
     def table(name: str) -> WriteBehind:
@@ -231,12 +238,15 @@ def attach_story_stage(
             if msg.key == TICK_KEY:
                 await ack_in_order(ticket)
             if settled and (
-                len(settled) >= FLUSH_ARTICLES or monotonic() - since[0] >= FLUSH_SECONDS
+                write_every_event
+                or len(settled) >= FLUSH_ARTICLES
+                or monotonic() - since[0] >= FLUSH_SECONDS
             ):
                 await write_through()
 
         async for event in manual.events():
-            async with turn:  # a stop drains between two events, not amid one
+            # A stop drains between two events, not amid one; so does a commit.
+            async with turn, cut.event():
                 await take(event)
 
     app.agent(source, name="wirewatch.story")(story)
@@ -287,7 +297,7 @@ def attach_story_stage(
         (their marks). Handing the held articles back to the end of the topic put them
         behind later articles of their own partitions: the next worker's watermark passed
         them and it formed other stories than an uninterrupted run."""
-        async with turn:
+        async with turn, cut.event():
             stopping.set()
             if settled:
                 # A stop comes from a signal, outside the stream: write in its last event's

@@ -192,11 +192,6 @@ def test_sigterm_and_restart_loses_and_repeats_nothing(
     assert problems == [], f"seed {run.seed}: {problems}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="exactly_once is refused: faust's transactions never commit the one-partition "
-    "articles.matched input, so no alert would be raised (see the worker's error)",
-)
 def test_exactly_once_kill_9_shows_no_duplicates(
     kafka: BrokerProcess, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
