@@ -41,19 +41,22 @@ def test_the_labelled_set_is_complete(items: list[dict[str, Any]]) -> None:
     assert {i["split"] for i in items} == {"dev", "test"}
 
 
-# Measured 2026-12-04 on all 139 articles (40 added 2026-12-02, split before any was scored);
-# see the README's evaluation section. Persons and killed meet their goals on the whole set
-# but not on the held-out half (0.764 and 0.70): the README says so.
+# Measured 2026-12-07 on all 139 articles, against the gold persons and organizations
+# re-adjudicated that day under tightened rules (tests/eval/GUIDELINES.md, History): state
+# labels ("Military Forces of X", "Police Forces of X", "Government of X"), every named
+# organisation whatever its role, English Wikipedia titles. See the README's evaluation section.
 NOT_MET_YET = {
-    "organizations_f1": "0.778 < 0.85: recall 0.76, held-out 0.67; names the labeller "
-    "normalised or inferred ('Government of X', 'Somali Police Force' from 'police'), units",
+    "organizations_f1": "0.571 < 0.85 under the 2026-12-07 rules (agreement between two "
+    "blind annotators 0.980): no state labels yet, old canonical names, role filters",
+    "persons_f1": "0.842 < 0.85 under the 2026-12-07 rules (Wikipedia-title names, "
+    "'the Trump administration' names Donald Trump); held-out 0.755",
 }
 FLOORS = {
     "event_type_accuracy": 0.92,
     "conflict_f1": 0.98,
     "countries_f1": 0.955,
-    "persons_f1": 0.85,
-    "organizations_f1": 0.775,
+    "persons_f1": 0.84,
+    "organizations_f1": 0.57,
     "locations_f1": 0.825,
     "killed_accuracy": 0.855,
 }
