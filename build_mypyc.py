@@ -35,6 +35,7 @@ MODULES = (
     "streams/tag/names.py",
     "streams/tag/namejudge.py",
     "streams/tag/gazetteer.py",
+    "streams/tag/generic.py",
     "streams/tag/linker.py",
     "streams/tag/tagger.py",
     "streams/tag/casualties.py",

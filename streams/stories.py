@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from .ids import short_hash
+from .tag.states import is_state_label
 
 NUM_PERM = 64
 BANDS, ROWS = 16, 4  # LSH: candidates at Jaccard ≈ (1/16)^(1/4) = 0.5 and above
@@ -163,8 +164,9 @@ def assign(
 
 
 def article_unit(tagged: dict[str, Any], sig: tuple[int, ...] | None, top: int = 8) -> Unit:
+    # A state label says no more about the story than its country does.
     ranked = sorted(
-        (e for e in tagged["entities"] if e["type"] != "country"),
+        (e for e in tagged["entities"] if e["type"] != "country" and not is_state_label(e["name"])),
         key=lambda e: (-e.get("mentions", 1), e["name"]),
     )
     primary = tagged.get("primary_location")

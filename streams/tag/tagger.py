@@ -17,7 +17,7 @@ from streams.tag.lexicon import load_lexicon
 from streams.tag.linker import link
 from streams.tag.names import find_names
 from streams.tag.records import Record
-from streams.text.scan import Endings, forms
+from streams.tag.states import doers, found_body, role_of_name
 
 # Salience: a headline mention weighs double; a country named counts fully, a place in it
 # fully, an organisation or person only hints at it.
@@ -168,35 +168,6 @@ def _with_adjectives(gaz: Gazetteer, matches: list[Match]) -> list[Match]:
     return out
 
 
-# "a group affiliated with Islamic State", "an al-Qaeda-affiliated faction": an affiliation
-# is not an actor of the story. "Violence linked to al-Qaida" and "pledged allegiance to
-# Islamic State" are not in the list: there the group is the one acting or being joined.
-_AFFILIATION_BEFORE = Endings(
-    forms(
-        (
-            *("affiliated to", "affiliated with", "allied to", "allied with"),
-            *("loyal to", "links to", "ties to"),
-            *forms(
-                (
-                    *("affiliate", "branch", "offshoot", "faction", "splinter", "splinter group"),
-                    *("breakaway group", "arm", "wing", "cell", "franchise"),
-                ),
-                ("", "s"),
-                " of",
-            ),
-        ),
-        ("", " the"),
-        " ",
-    )
-)
-_AFFILIATION_AFTER = re.compile(r"[-‑ ](?:linked|affiliated|allied|aligned|inspired)\b")
-
-
-def _affiliation(text: str, start: int, end: int) -> bool:
-    before = text[max(0, start - 30) : start].lower()
-    return _AFFILIATION_BEFORE.ends(before) or bool(_AFFILIATION_AFTER.match(text, end))
-
-
 _AT_PLACE = (
     "at the ",
     "in the ",
@@ -217,7 +188,6 @@ def _seat_as_place(text: str, start: int, surface: str) -> bool:
     return text[max(0, start - 12) : start].lower().endswith(_AT_PLACE)
 
 
-_MINISTRY = re.compile(r"Ministry (?:of|for) ")
 _DATELINE = re.compile(r"^([A-Z][A-Z'’-]+(?: [A-Z][A-Z'’-]+)*)(?=[,:]| [—–-]| \()", re.M)
 
 
@@ -292,6 +262,10 @@ def _mentions(text: str, title_end: int) -> list[Mention]:
         )
         for m in linked
     ]
+    kb = load_kb()
+    # "Russia launched 40 drones", "Chad announced": the country, and its state acting.
+    for start, end, label in doers(text, linked, kb.states, kb.capitals):
+        out.append(Mention(start, end, label, label.name, label.type, False, None, label.kind))
     titles = _person_titles()
     loose = _loose_names()
     names = find_names(text, everything, titles)
@@ -317,6 +291,22 @@ def _mentions(text: str, title_end: int) -> list[Mention]:
         for i in range(len(out) - 1)
     ):
         out.sort(key=Mention.order)
+    return out
+
+
+def _found_bodies(mentions: list[Mention], country: str | None) -> list[Mention]:
+    """Found names of state bodies under their state label: "Merseyside Police", "Eighth
+    Division", "the Ministry of Emergency Management"."""
+    out: list[Mention] = []
+    for m in mentions:
+        if m.record is None and m.type == "organization" and m.kind != "media":
+            role = role_of_name(m.name)
+            if role is not None:
+                inside = load_gazetteer().find(m.name)
+                label = found_body(role, inside, load_kb().states, country)
+                if label is not None:
+                    m = Mention(m.start, m.end, label, label.name, label.type, False, None, None)
+        out.append(m)
     return out
 
 
@@ -357,10 +347,7 @@ def _entities(
 ) -> list[Entity]:
     groups: dict[Any, list[Mention]] = {}
     for m in mentions:
-        if m.type == "organization" and (
-            _affiliation(text, m.start, m.end)
-            or _seat_as_place(text, m.start, text[m.start : m.end])
-        ):
+        if m.type == "organization" and _seat_as_place(text, m.start, text[m.start : m.end]):
             continue
         record = m.record
         key: Any = (m.type, m.name) if record is None else record.id or record
@@ -391,17 +378,7 @@ def _entities(
             extra["renamed"] = dict(kb.renames[record.id])
         score = sum(_TITLE_FACTOR if m.start < title_end else 1.0 for m in group)
         code = record.country_code if record else None
-        name = first.name
-        if (
-            record is None
-            and country
-            and name.startswith("Ministry ")
-            and _MINISTRY.match(name)
-            and " of " not in name[9:]
-        ):
-            # "the Ministry of Emergency Management": of the country the story is set in.
-            name, code = f"{name} of {kb.countries[country].name}", country
-        entity = Entity(record.id if record else None, name, first.type, code, count, extra)
+        entity = Entity(record.id if record else None, first.name, first.type, code, count, extra)
         # Most salient first, then first mentioned (the count keeps entities uncompared).
         ranked.append((-score, first.start, len(ranked), entity))
     ranked.sort()
@@ -469,6 +446,7 @@ def tag(
         countries[:1]
         or [code for m in mentions if m.record and (code := m.record.country_code)][:1]
     )
+    mentions = _found_bodies(mentions, main[0] if main else None)
     figures_of = _Figures()
     enriched, primary, place = enrich_events(text, mentions, events, primary_type, main, figures_of)
     primary_country = (place or {}).get("country_code") or (main[0] if main else None)

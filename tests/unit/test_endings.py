@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from streams.tag import geo, namejudge, tagger
+from streams.tag import geo, namejudge
 from streams.text.scan import Endings, forms
 
 # The patterns as they were searched, case-blind where the text was not lower-cased.
@@ -18,18 +18,12 @@ NEAR = re.compile(
     r"(?: the)?(?: (?:town|city|village|district) of)? $",
     re.IGNORECASE,
 )
-AFFILIATION = re.compile(
-    r"(?:linked to|affiliated (?:to|with)|allied (?:to|with)|loyal to|allegiance to|links to|"
-    r"ties to|(?:affiliate|branch|offshoot|faction|splinter(?: group)?|breakaway group|arm|"
-    r"wing|cell|franchise)s? of)(?: the)? $"
-)
 LIST_CUE = re.compile(
     r"(?:villages|towns|localities|areas|communities|districts|neighbou?rhoods|camps) "
     r"(?:of|including|such as|like) $"
 )
 CASES = [
     (NEAR, geo._NEAR_ENDINGS),
-    (AFFILIATION, tagger._AFFILIATION_BEFORE),
     (LIST_CUE, namejudge._LIST_CUE),
 ]
 

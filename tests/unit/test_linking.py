@@ -59,17 +59,18 @@ def test_aliases_and_spelling_variants_link_to_one_record() -> None:
     names = _entities(t)
     assert names["Volodymyr Zelenskyy"]["mentions"] == 2
     assert names["Volodymyr Zelenskyy"]["id"] == "Q3881194"
-    assert names["Malian Armed Forces"]["mentions"] == 2
+    assert names["Military Forces of Mali"]["mentions"] == 2
     assert {"Government of Russia", "Wagner Group"} <= set(names)
 
 
 def test_demonyms_name_countries_and_template_organisations() -> None:
     t = _tag("A Ukrainian official met Russian envoys; the Tanzanian police dispersed crowds.")
     assert {"UA", "RU", "TZ"} <= set(t.countries)
-    assert "Tanzanian Police" in _entities(t)
-    # A curated entity with the official name takes the template's names for its country.
-    kenya = _tag("In Nairobi the Kenyan police dispersed crowds.")
-    assert "Kenya Police Service" in _entities(kenya) and "Kenyan Police" not in _entities(kenya)
+    assert "Police Forces of Tanzania" in _entities(t)
+    # A named police force is written under its country's state label, with its id.
+    kenya = _entities(_tag("In Nairobi the Kenyan police dispersed crowds."))
+    police = kenya["Police Forces of Kenya"]
+    assert police["kind"] == "state_forces" and police["linked"] is True
 
 
 def test_dated_rename_of_wagner_in_africa() -> None:
@@ -119,7 +120,7 @@ def test_unlinked_people_and_organisations() -> None:
     names = _entities(t)
     assert names["Rida Lyammouri"]["linked"] is False and names["Rida Lyammouri"]["mentions"] == 2
     assert names["Policy Center for the New South"]["type"] == "organization"
-    assert names["Merseyside Police"]["type"] == "organization"
+    assert names["Police Forces of the United Kingdom"]["type"] == "organization"
 
 
 def test_news_outlets_are_sources() -> None:
@@ -170,8 +171,8 @@ def test_a_generic_force_is_of_the_country_written_right_before_it() -> None:
         "said. Yemen's Houthis said they would go on."
     )
     names = _entities(t)
-    assert "United States Armed Forces" in names
-    assert "Yemeni Armed Forces" not in names
+    assert "Military Forces of the United States" in names
+    assert "Military Forces of Yemen" not in names
 
 
 def test_a_generic_word_qualifying_a_noun_names_no_force() -> None:
@@ -179,9 +180,9 @@ def test_a_generic_word_qualifying_a_noun_names_no_force() -> None:
         "In Mali, men in military garb stormed a village near a military zone. Mali has "
         "seen military coups since 2020."
     )
-    assert "Malian Armed Forces" not in _entities(t)
+    assert "Military Forces of Mali" not in _entities(t)
     acting = _tag("In Mali, the military said on Sunday it had repelled an attack.")
-    assert "Malian Armed Forces" in _entities(acting)
+    assert "Military Forces of Mali" in _entities(acting)
 
 
 def test_the_junta_is_the_government_of_the_country_the_story_is_about() -> None:
@@ -212,7 +213,7 @@ def test_a_found_name_spelled_loosely_links_to_the_knowledge_base() -> None:
         "Wazalendo and the Armed Forces of Democratic Republic of Congo regained control of "
         "Mweso in North Kivu."
     )
-    record = _entities(t)["Armed Forces of the Democratic Republic of the Congo"]
+    record = _entities(t)["Military Forces of the Democratic Republic of the Congo"]
     assert record["linked"] is True
 
 
