@@ -48,7 +48,10 @@ def tie_before(prev: Match | None, start: int, text: str, government: bool) -> s
     demonym ("US military"), a person ("the Tinubu administration"), a place for a force
     ("Kabul police"); "" when that mention makes it another body ("Houthi authorities",
     "Gaza health ministry")."""
-    if prev is None or prev.end > start or text[prev.end : start] not in _TIES_BEFORE:
+    if prev is None or prev.end > start:
+        return None
+    gap = text[prev.end : start]
+    if gap not in _TIES_BEFORE and not (gap == ". " and "." in prev.text):  # "U.S. troops"
         return None
     kind = prev.record.type
     if kind == "organization" or (kind == "location" and government):

@@ -101,37 +101,77 @@ def role_of_name(name: str) -> str | None:
     return None
 
 
+# Words between a subject and its verb: "Russia has also launched", "Qatar has been hosting".
 _AUXILIARIES = frozenset(
-    ("also", "already", "now", "then", "has", "have", "had", "not", "reportedly")
+    (
+        *("also", "already", "now", "then", "still", "not", "reportedly", "allegedly"),
+        *("has", "have", "had", "is", "are", "was", "were", "been", "be", "last", "this"),
+        *("week", "month", "year", "earlier", "later", "recently", "previously", "today"),
+        *("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+    )
 )
+_PROGRESSIVE = frozenset(("been", "is", "are", "was", "were"))
 _NOT_SUBJECT = frozenset(
     (
-        *("in", "on", "of", "to", "from", "with", "against", "by", "for", "into", "at", "over"),
+        *("in", "on", "of", "to", "from", "with", "against", "for", "into", "at", "over"),
         *("near", "across", "toward", "towards", "between", "about", "like", "than", "via"),
         *("the", "a", "an", "through", "under", "inside", "outside", "within", "around"),
     )
 )
 _WORD = re.compile(r"[A-Za-z]+")
+_NAME = r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*)*"
+# The rest of a list of names after the first: "Russia and the United States are ..."
+_MORE_NAMES = re.compile(rf"(?:(?:,| and|, and) (?:the )?{_NAME})+")
+# The start of the list ending right before a name: "by Turkey, the EU and (the US)".
+_NAMES_BEFORE = re.compile(rf"(?:{_NAME}(?:, and |, | and )(?:the )?)+$")
+# An agent after "by" is the doer: "recognised by the US", "its purchase by the United States".
+_BY = re.compile(r"\bby (?:the )?$")
+# ... when the agent is the country itself, not "by the US military", "by Yemen's Houthis".
+_AGENT_ENDS = re.compile(
+    r"\s*(?:[.,;:)\n]|$| (?:in|on|at|and|or|to|for|since|after|before|last|this|during|over|"
+    r"with|as|until|[0-9]))"
+)
+_ARMED_BEFORE = re.compile(r"\b(?:killed|attack|attacked|strike|struck|shelling|bombing|shot)\b")
 
 
-def doer_role(text: str, start: int, end: int) -> str | None:
-    """The role of a country (or capital) named at ``text[start:end]`` as the subject of an
-    act: "military" for an armed act ("Russia launched 40 drones"), "government" for any
-    other ("Chad announced", "Kyiv would have to"), else None ("sanctions on Russia")."""
-    if text[end : end + 1] != " ":
-        return None  # "Russia's", "Mali-based", "Russia," ...
-    before = _WORD.findall(text[max(0, start - 16) : start])
-    if before and before[-1].lower() in _NOT_SUBJECT and text[start - 1 : start] == " ":
-        return None
-    words = load_states()
-    for word in _WORD.findall(text[end : end + 40])[:4]:
+def _verb_role(words: StateWords, after: list[str]) -> str | None:
+    """The role of the act whose verb opens ``after`` (auxiliaries and adverbs skipped)."""
+    progressive = False
+    for word in after[:5]:
         if word in words.armed_verbs:
             return "military"
         if word in words.other_verbs:
             return "government"
+        if progressive and len(word) > 4 and word.endswith("ing"):
+            return "government"  # "has been hosting", "are discussing"
         if word not in _AUXILIARIES:
             return None
+        progressive = progressive or word in _PROGRESSIVE
     return None
+
+
+def doer_role(text: str, start: int, end: int) -> str | None:
+    """The role of a country (or capital) named at ``text[start:end]`` as the doer of an
+    act: "military" for an armed act ("Russia launched 40 drones"), "government" for any
+    other ("Chad announced", "Kyiv would have to", "recognised by the US"), else None
+    ("sanctions on Russia")."""
+    if text[end : end + 1] == "." and "." in text[start:end]:
+        end += 1  # "The U.S. has carried out": the abbreviation's last dot
+    head = text[max(0, start - 80) : start]
+    names = _NAMES_BEFORE.search(head)
+    if names is not None and " and " in names.group():
+        head = head[: names.start()]  # judge the list as a whole
+    if _BY.search(head) and _AGENT_ENDS.match(text, end):
+        return "military" if _ARMED_BEFORE.search(head[-40:]) else "government"
+    if text[end : end + 1] != " ":
+        return None  # "Russia's", "Mali-based", "Russia," ...
+    before = _WORD.findall(head[-16:])
+    if before and before[-1].lower() in _NOT_SUBJECT and head[-1:] == " ":
+        return None
+    rest = text[end : end + 120]
+    if (more := _MORE_NAMES.match(rest)) is not None:
+        rest = rest[more.end() :]
+    return _verb_role(load_states(), _WORD.findall(rest[:60]))
 
 
 def is_capital(record: Record, capitals: dict[str, str]) -> bool:
