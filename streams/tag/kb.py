@@ -153,10 +153,13 @@ def add_entities(kb: KB, data: dict[str, Any]) -> None:
         if "renamed" in row:
             kb.renames[record.id or record.name] = row["renamed"]
         for alias in [own.name, *_aliases(row.get("aliases"))]:
-            key = alias.lstrip("~")
-            if seen.get(key, record.name) != record.name:
-                raise ValueError(f"alias {key!r} names both {seen[key]!r} and {record.name!r}")
-            seen[key] = record.name
+            # A generic alias ("~parliament") is shared: each country's body has its own.
+            if not alias.startswith("~"):
+                if seen.get(alias, record.name) != record.name:
+                    raise ValueError(
+                        f"alias {alias!r} names both {seen[alias]!r} and {record.name!r}"
+                    )
+                seen[alias] = record.name
             kb.add(alias, record)
 
 

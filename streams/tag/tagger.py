@@ -347,7 +347,10 @@ def _entities(
 ) -> list[Entity]:
     groups: dict[Any, list[Mention]] = {}
     for m in mentions:
-        if m.type == "organization" and _seat_as_place(text, m.start, text[m.start : m.end]):
+        if m.type == "organization" and (
+            (m.record is not None and m.record.kind == "competition")
+            or _seat_as_place(text, m.start, text[m.start : m.end])
+        ):
             continue
         record = m.record
         key: Any = (m.type, m.name) if record is None else record.id or record

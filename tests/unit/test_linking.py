@@ -150,9 +150,9 @@ def test_knowledge_base_is_broad() -> None:
     names = {e.record.name for e in kb.entries if e.record.type in ("person", "organization")}
     for actor in (
         "Rapid Support Forces",
-        "M23",
-        "al-Shabaab",
-        "JNIM",
+        "March 23 Movement",
+        "Al-Shabaab",
+        "Jama'at Nusrat al-Islam wal-Muslimin",
         "Boko Haram",
         "Fano",
         "Hamas",
