@@ -36,6 +36,7 @@ MODULES = (
     "streams/tag/namejudge.py",
     "streams/tag/gazetteer.py",
     "streams/tag/generic.py",
+    "streams/tag/states.py",
     "streams/tag/linker.py",
     "streams/tag/tagger.py",
     "streams/tag/casualties.py",

@@ -37,10 +37,18 @@ def _is_government(entry: Entry) -> bool:
 def _qualifies_things(entry: Entry) -> bool:
     """Whether the word, before a noun, only describes it: "military"/"army" do ("a military
     zone", not a force), "police" and "government" do not ("police vans" are the police's)."""
-    words = load_states()
-    return not entry.record.name.startswith(
-        (words.labels["police"].split("{")[0], words.labels["government"].split("{")[0])
-    )
+    return not entry.record.name.startswith(_describing_not())
+
+
+_NOT_DESCRIBING: list[tuple[str, ...]] = []
+
+
+def _describing_not() -> tuple[str, ...]:
+    """The labels' openings of the roles whose words do not describe things, found once."""
+    if not _NOT_DESCRIBING:
+        labels = load_states().labels
+        _NOT_DESCRIBING.append(tuple(labels[r].split("{")[0] for r in ("police", "government")))
+    return _NOT_DESCRIBING[0]
 
 
 def tie_before(prev: Match | None, start: int, text: str, government: bool) -> str | None:
@@ -95,8 +103,11 @@ def resolve(
     m: Match,
     prev: Match | None,
     nxt: Match | None,
+    recent: dict[str, str],
 ) -> Entry | None:
-    """The entry of ``bucket`` that the generic word at ``m`` names, if any."""
+    """The entry of ``bucket`` that the generic word at ``m`` names, if any. ``recent``:
+    the country each kind of body was last tied to in the text; a word standing alone
+    names that body again ("the Israeli military said ... troops opened fire")."""
     first = bucket[0]
     start, end = m.start, m.end
     if start > 0 and text[start - 1] in "-‑":
@@ -110,12 +121,25 @@ def resolve(
     code = tie_before(prev, start, text, government)
     if code is None:
         code = tie_after(nxt, end, text, government)
+    head = _head(first)
     if code is not None:
+        if code:
+            recent[head] = code
         return by_code.get(code)
     after = text[end : end + 9].removeprefix(" of ").removeprefix("the ")
     if len(after) < 9 and after[:1].isupper():
         return None  # "Congress of the PKK": another body
     if first.tied:
         return None  # "forces", "embassy": only with their country
+    code = recent.get(head)  # "the Israeli military ... troops opened fire"
+    if code is not None and code in by_code:
+        return by_code[code]
     named = [(v, c) for c, v in context.items() if v >= 1.0 and c in by_code]
     return by_code[max(named)[1]] if named else None
+
+
+def _head(entry: Entry) -> str:
+    """What a bucket's bodies are, whatever their country: "Military Forces"."""
+    name = entry.record.name
+    at = name.find(" of ")
+    return name[:at] if at > 0 else name

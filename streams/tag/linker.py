@@ -203,12 +203,13 @@ def link(text: str, matches: list[Match]) -> list[Match]:
     given_names = load_lexicon().given_names
     out: list[Match] = []
     prev: Match | None = None
+    recent: dict[str, str] = {}  # kind of body -> the country it was last tied to
     for i, m in enumerate(matches):
         candidates = m.candidates
         before, prev = prev, m
         if candidates[0].generic and candidates[-1].generic:
             nxt = matches[i + 1] if i + 1 < len(matches) else None
-            entry = generic.resolve(candidates, context, text, m, before, nxt)
+            entry = generic.resolve(candidates, context, text, m, before, nxt, recent)
             if entry is not None and not _inside_longer_name(text, m, ends):
                 out.append(Match(m.start, m.end, m.text, entry.record, False, candidates))
             continue

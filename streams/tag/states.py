@@ -82,10 +82,11 @@ def role_of_kind(kind: str | None) -> str | None:
 # numbered or regional unit ("Eighth Division", "Eastern Command"), a ministry.
 _POLICE_NAME = re.compile(r"\b(?:Police|Gendarmerie)\b(?: (?:Force|Service|Command|Department))?$")
 _UNIT_NAME = re.compile(
-    r"^(?:[0-9]+(?:st|nd|rd|th)?|First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|"
-    r"Tenth|Eleventh|Twelfth|[A-Z][a-z]+teenth|Twentieth|Thirtieth|Northern|Southern|Eastern|"
-    r"Western|Central|North|South|East|West)(?: [A-Z][a-z]+)* "
-    r"(?:Division|Brigade|Battalion|Regiment|Corps|Command|Brigade Command|Military Region)$"
+    r"^(?:(?:[0-9]+(?:st|nd|rd|th)?|First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|"
+    r"Ninth|Tenth|Eleventh|Twelfth|[A-Z][a-z]+teenth|Twentieth|Thirtieth)(?: [A-Z][a-z]+)* "
+    r"(?:Division|Brigade|Battalion|Regiment|Corps|Command|Brigade Command|Military Region)|"
+    r"(?:Northern|Southern|Eastern|Western|Central) (?:Command|Military Region|Corps))"
+    r"(?: of (?:the )?[A-Z].*)?$"
 )
 _MINISTRY_NAME = re.compile(r"^(?:Ministry|Ministries) (?:of|for) |^Federal Ministry ")
 
@@ -150,6 +151,21 @@ def _verb_role(words: StateWords, after: list[str]) -> str | None:
     return None
 
 
+_LISTED = (", ", " and ", ", the ", " and the ")
+_AGENT = ("by ", "by the ")
+
+
+def _head(text: str, start: int) -> str:
+    """The text before a name, a list of names it closes left out ("by Turkey, the EU
+    and (the US)", "Russia and (the United States)")."""
+    head = text[max(0, start - 80) : start]
+    if head.endswith(_LISTED):
+        names = _NAMES_BEFORE.search(head)
+        if names is not None and " and " in names.group():
+            return head[: names.start()]
+    return head
+
+
 def doer_role(text: str, start: int, end: int) -> str | None:
     """The role of a country (or capital) named at ``text[start:end]`` as the doer of an
     act: "military" for an armed act ("Russia launched 40 drones"), "government" for any
@@ -157,21 +173,23 @@ def doer_role(text: str, start: int, end: int) -> str | None:
     ("sanctions on Russia")."""
     if text[end : end + 1] == "." and "." in text[start:end]:
         end += 1  # "The U.S. has carried out": the abbreviation's last dot
-    head = text[max(0, start - 80) : start]
-    names = _NAMES_BEFORE.search(head)
-    if names is not None and " and " in names.group():
-        head = head[: names.start()]  # judge the list as a whole
-    if _BY.search(head) and _AGENT_ENDS.match(text, end):
+    near = text[max(0, start - 10) : start]
+    head = _head(text, start) if near.endswith(_LISTED) or near.endswith(_AGENT) else near
+    if head.endswith(_AGENT) and _BY.search(head):
+        if not _AGENT_ENDS.match(text, end):
+            return None  # "by the US military", "by Yemen's Houthis"
         return "military" if _ARMED_BEFORE.search(head[-40:]) else "government"
     if text[end : end + 1] != " ":
         return None  # "Russia's", "Mali-based", "Russia," ...
-    before = _WORD.findall(head[-16:])
-    if before and before[-1].lower() in _NOT_SUBJECT and head[-1:] == " ":
-        return None
+    if head.endswith(" "):
+        cut = head.rfind(" ", 0, len(head) - 1)
+        last = head[cut + 1 : -1] if cut >= 0 else head[:-1]
+        if last.lower() in _NOT_SUBJECT:
+            return None
     rest = text[end : end + 120]
-    if (more := _MORE_NAMES.match(rest)) is not None:
+    if rest.startswith((", ", " and ")) and (more := _MORE_NAMES.match(rest)) is not None:
         rest = rest[more.end() :]
-    return _verb_role(load_states(), _WORD.findall(rest[:60]))
+    return _verb_role(load_states(), _WORD.findall(rest[:48]))
 
 
 def is_capital(record: Record, capitals: dict[str, str]) -> bool:

@@ -238,6 +238,25 @@ def _loose_names() -> dict[tuple[str, str], Record]:
     return {k: r for k, r in found.items() if r is not None}
 
 
+def _acronyms_as_defined(text: str, matches: list[Match]) -> list[Match]:
+    """ "Ambazonia Defence Forces (ADF)": in this text ADF is that group, whatever else the
+    knowledge base calls ADF (the Allied Democratic Forces)."""
+    defined: dict[str, Record] = {}
+    for m in matches:
+        if m.record.type == "organization" and text.startswith(" (", m.end):
+            close = text.find(")", m.end + 2, m.end + 14)
+            if close > 0 and text[m.end + 2 : close].isupper():
+                defined[text[m.end + 2 : close]] = m.record
+    if not defined:
+        return matches
+    return [
+        Match(m.start, m.end, m.text, own, m.demonym, m.candidates)
+        if (own := defined.get(m.text)) is not None and own != m.record
+        else m
+        for m in matches
+    ]
+
+
 def _mentions(text: str, title_end: int) -> list[Mention]:
     gaz = load_gazetteer()
     matched = _datelines_titled(text)
@@ -247,7 +266,7 @@ def _mentions(text: str, title_end: int) -> list[Mention]:
             Match(m.start, m.end, text[m.start : m.end], m.record, m.demonym, m.candidates)
             for m in found
         ]
-    everything = _with_adjectives(gaz, link(text, found))
+    everything = _acronyms_as_defined(text, _with_adjectives(gaz, link(text, found)))
     # Seas and regions spanning countries keep their words from other readings, no more.
     linked = [m for m in everything if m.record.kind != "supra"]
     out = [
