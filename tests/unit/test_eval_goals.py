@@ -44,14 +44,16 @@ def test_the_labelled_set_is_complete(items: list[dict[str, Any]]) -> None:
 # Measured 2026-12-07 on all 139 articles, against the gold persons and organizations
 # re-adjudicated that day under tightened rules (tests/eval/GUIDELINES.md, History): state
 # labels ("Military Forces of X", "Police Forces of X", "Government of X"), every named
-# organisation whatever its role, English Wikipedia titles. See the README's evaluation section.
+# organisation whatever its role, English Wikipedia titles; the tagger then made to follow
+# them (persons 0.876, organizations 0.880; held-out 0.781 and 0.792, below the goals, which
+# these tests do not assert). See the README's evaluation section.
 NOT_MET_YET: dict[str, str] = {}
 FLOORS = {
     "event_type_accuracy": 0.92,
     "conflict_f1": 0.98,
     "countries_f1": 0.955,
     "persons_f1": 0.87,
-    "organizations_f1": 0.87,
+    "organizations_f1": 0.875,
     "locations_f1": 0.825,
     "killed_accuracy": 0.855,
 }
