@@ -68,6 +68,10 @@ async def publish(
         acks="all",
         linger_ms=5,
         max_request_size=settings.topic_max_message_bytes,
+        # A send retried after a lost answer must not put an article on the topic twice,
+        # or exactly_once would pass the repeat on as a second article. Tansu has no
+        # idempotent producer; exactly_once needs Apache Kafka anyway.
+        enable_idempotence=settings.processing_guarantee == "exactly_once",
     )
     await producer.start()
     sent: list[str] = []

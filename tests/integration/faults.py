@@ -199,6 +199,7 @@ class Observed:
     latest: dict[str, dict[str, Any]] = field(default_factory=dict)  # alert id -> last record
     records: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> tagged record
     storied: set[str] = field(default_factory=set)  # ids in the story stage's processed table
+    raw: Counter[str] = field(default_factory=Counter)  # article id -> copies on articles.raw
 
     def duplicates(self) -> dict[str, int]:
         return {i: n for i, n in self.tagged.items() if n > 1}
@@ -228,7 +229,11 @@ async def observe(settings: Settings, *, committed_only: bool = False) -> Observ
     }
     tagged = Counter(r["id"] for r in records)
     by_id = {r["id"]: r for r in records}
-    return Observed(tagged, alerts, messages, dead, latest, by_id, await storied(settings))
+    raw = Counter(
+        m.key.decode() if m.key is not None else ""
+        for m in await read_topic(settings, topics.RAW, committed_only=committed_only)
+    )
+    return Observed(tagged, alerts, messages, dead, latest, by_id, await storied(settings), raw)
 
 
 async def storied(settings: Settings) -> set[str]:

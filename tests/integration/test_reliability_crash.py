@@ -199,6 +199,8 @@ def test_exactly_once_kill_9_shows_no_duplicates(
     alert message exactly once, and the alerts of the clean run."""
     run = _faulted_run(kafka, tmp_path, tmp_path_factory, signal.SIGKILL, guarantee="exactly_once")
     assert run.problems() == [], f"seed {run.seed}"
+    raw_twice = {i: n for i, n in run.got.raw.items() if n > 1}
+    assert raw_twice == {}, f"seed {run.seed}: the seeder put articles on articles.raw twice"
     assert run.got.duplicates() == {}, f"seed {run.seed}: read_committed saw articles twice"
     assert run.got.alert_messages == run.expected.alert_messages, f"seed {run.seed}"
 
