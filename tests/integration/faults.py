@@ -105,6 +105,7 @@ class Worker:
         self.settings, self.log_dir, self.env = settings, log_dir, env
         self.incarnations: list[WorkerProcess] = []
         self.started_at = 0.0  # wall-clock start of the current process
+        self.starts: list[float] = []  # and of every process so far
 
     @property
     def current(self) -> WorkerProcess:
@@ -118,6 +119,7 @@ class Worker:
     def start(self) -> Worker:
         log = self.log_dir / f"worker-{len(self.incarnations) + 1}.log"
         self.started_at = time.time()
+        self.starts.append(round(self.started_at, 3))
         self.incarnations.append(WorkerProcess(self.settings, log, env=self.env).start())
         return self
 
@@ -200,6 +202,7 @@ class Observed:
     records: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> tagged record
     storied: set[str] = field(default_factory=set)  # ids in the story stage's processed table
     raw: Counter[str] = field(default_factory=Counter)  # article id -> copies on articles.raw
+    copies: dict[str, list[str]] = field(default_factory=dict)  # id tagged twice -> its copies
 
     def duplicates(self) -> dict[str, int]:
         return {i: n for i, n in self.tagged.items() if n > 1}
@@ -210,10 +213,8 @@ class Observed:
 
 
 async def observe(settings: Settings, *, committed_only: bool = False) -> Observed:
-    records = [
-        orjson.loads(m.value)
-        for m in await read_topic(settings, topics.TAGGED, committed_only=committed_only)
-    ]
+    tagged_messages = await read_topic(settings, topics.TAGGED, committed_only=committed_only)
+    records = [orjson.loads(m.value) for m in tagged_messages]
     messages: Counter[tuple[str, int]] = Counter()
     latest: dict[str, dict[str, Any]] = {}
     for m in await read_topic(settings, topics.ALERTS, committed_only=committed_only):
@@ -229,11 +230,18 @@ async def observe(settings: Settings, *, committed_only: bool = False) -> Observ
     }
     tagged = Counter(r["id"] for r in records)
     by_id = {r["id"]: r for r in records}
+    copies: dict[str, list[str]] = {}
+    for m, r in zip(tagged_messages, records, strict=True):
+        if tagged[r["id"]] > 1:  # where each copy is, and when each stage handled it
+            stamps = ",".join(f"{k}={v:.3f}" for k, v in sorted(r.get("stages", {}).items()))
+            copies.setdefault(r["id"], []).append(f"[{m.partition}]@{m.offset} {stamps}")
     raw = Counter(
         m.key.decode() if m.key is not None else ""
         for m in await read_topic(settings, topics.RAW, committed_only=committed_only)
     )
-    return Observed(tagged, alerts, messages, dead, latest, by_id, await storied(settings), raw)
+    return Observed(
+        tagged, alerts, messages, dead, latest, by_id, await storied(settings), raw, copies
+    )
 
 
 async def storied(settings: Settings) -> set[str]:

@@ -91,6 +91,7 @@ class Faulted:
     got: Observed
     ids: list[str]
     seed: int
+    started: list[float]  # when each worker process started (wall clock)
 
     def problems(self) -> list[str]:
         return differences(self.expected, self.got, self.ids)
@@ -152,7 +153,7 @@ def _faulted_run(
     clean_exit = -signal.SIGKILL if sig == signal.SIGKILL else 0
     assert codes and codes == [clean_exit] * len(codes), f"exit codes {codes}: {worker.log_tail()}"
     assert ids == expected.ids
-    return Faulted(expected.observed, got, ids, seed)
+    return Faulted(expected.observed, got, ids, seed, worker.starts)
 
 
 def test_kill_9_three_times_loses_nothing(
@@ -201,7 +202,11 @@ def test_exactly_once_kill_9_shows_no_duplicates(
     assert run.problems() == [], f"seed {run.seed}"
     raw_twice = {i: n for i, n in run.got.raw.items() if n > 1}
     assert raw_twice == {}, f"seed {run.seed}: the seeder put articles on articles.raw twice"
-    assert run.got.duplicates() == {}, f"seed {run.seed}: read_committed saw articles twice"
+    twice = sorted(run.got.copies.items())[:3]
+    assert run.got.duplicates() == {}, (
+        f"seed {run.seed}: read_committed saw articles twice: {twice}; workers started at "
+        f"{run.started}"
+    )
     assert run.got.alert_messages == run.expected.alert_messages, f"seed {run.seed}"
 
 
