@@ -32,9 +32,10 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 from faust.streams import current_event
 from faust.transport.consumer import TransactionManager
-from faust.types import TP
+from faust.types import TP, AppT
 from faust.types.tuples import RecordMetadata
 
+from .commit_gaps import committed_to
 from .settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
@@ -88,12 +89,26 @@ class Cut:
             self._open.set()
 
 
+def transactional_id(app: AppT, tp: TP) -> str:
+    """The transaction that commits ``tp``'s offsets: faust's format, which its commit uses."""
+    return f"{app.conf.id}-{app.assignor.group_for_topic(tp.topic)}-{tp.partition}"
+
+
+def uncovered(acked: Iterable[int], committed: int | None) -> bool:
+    """True when some acked offset lies past a gap: the run a commit can take from the
+    committed offset stops before it, while its event's outputs are in the transaction."""
+    done = sorted(set(acked))
+    if not done:
+        return False
+    start = done[0] if committed is None else committed
+    return done[-1] - start + 1 != len([o for o in done if o >= start])
+
+
 class EventTransactions(TransactionManager):
     """faust's transaction manager, choosing each send's transaction as described above."""
 
     def _transactional_id(self, tp: TP) -> str:
-        group = self.app.assignor.group_for_topic(tp.topic)
-        return f"{self.app.conf.id}-{group}-{tp.partition}"  # faust's format (commit uses it)
+        return transactional_id(self.app, tp)
 
     async def send(
         self,
@@ -134,6 +149,19 @@ def install(app: faust.App, cut: Cut) -> None:
             if not reached:
                 log.warning("commit skipped: an event was in hand for %.0f s", CUT_WITHIN)
                 return False
+            tps = list(tps)
+            # A transaction holds the outputs of every event it handled: while one of its
+            # partitions has an offset not yet handled before others that were (faust
+            # dropped a message; the hole watch reads it again), committing would publish
+            # those outputs with an offset short of them, and a crash would repeat them.
+            held = {
+                transactional_id(app, tp)
+                for tp in tps
+                if uncovered(consumer._acked[tp], committed_to(consumer, tp))
+            }
+            if held:
+                log.info("commit of %s held until their offset holes are read again", held)
+                tps = [tp for tp in tps if transactional_id(app, tp) not in held]
             return bool(await commit_tps(tps, start_new_transaction))
 
     consumer._commit_tps = commit_at_a_cut

@@ -13,7 +13,7 @@ import pytest
 from faust.streams import _current_event
 from faust.types import TP
 
-from streams.transactions import Cut, EventTransactions
+from streams.transactions import Cut, EventTransactions, uncovered
 
 APP = "tx-test"
 
@@ -132,3 +132,21 @@ def test_a_commit_that_finds_no_cut_in_time_is_told_so() -> None:
             return reached, cut.inside
 
     assert asyncio.run(scenario()) == (False, 1)
+
+
+@pytest.mark.parametrize(
+    ("acked", "committed", "held"),
+    [
+        ([30, 31, 32], 30, False),  # one run from the committed offset: all covered
+        ([30, 31, 32, 34, 35], 30, True),  # 33 dropped: 34 and 35's outputs are in the
+        # transaction, a commit would stop at 33 (seed 247015934 repeated them after kill -9)
+        ([31, 32], 30, True),  # the committed offset itself never handled
+        ([], 30, False),
+        ([28, 29, 30, 31], 30, False),  # acks below the committed offset are old news
+        ([5, 6, 7], None, False),  # never committed: from the first ack
+    ],
+)
+def test_a_transaction_with_outputs_past_an_offset_hole_is_not_committed(
+    acked: list[int], committed: int | None, held: bool
+) -> None:
+    assert uncovered(acked, committed) is held
