@@ -119,16 +119,11 @@ class HoleWatch:
         self.sought: dict[TP, tuple[int, int]] = {}  # partition -> (hole offset, seeks)
 
     async def round(self, consumer: Consumer) -> None:
+        pass_markers(consumer)
         found = current_holes(consumer)
         for tp in set(self.sought) - set(found):
             del self.sought[tp]  # filled
         for tp, offset in found.items():
-            if markers.holds_no_message(tp.topic, tp.partition, offset):
-                log.debug("offset %d of %s[%d] is a transaction marker or aborted: passing it",
-                          offset, tp.topic, tp.partition)  # fmt: skip
-                _pass(consumer, tp, offset)
-                self.sought.pop(tp, None)
-                continue
             hole, seeks = self.sought.get(tp, (offset, 0))
             if hole != offset:
                 seeks = 0
@@ -145,6 +140,24 @@ class HoleWatch:
                          offset, tp.topic, tp.partition)  # fmt: skip
                 _pass(consumer, tp, offset)
                 del self.sought[tp]
+
+
+def pass_markers(consumer: Consumer) -> int:
+    """Count as handled every offset between the committed one and the last acked that a
+    fetch passed over without a record: transaction markers and aborted records, several a
+    second on a topic written in transactions. All of them, not the first hole only: under
+    exactly_once no commit passes any hole (streams/transactions.py)."""
+    passed = 0
+    for tp, acked in consumer._acked.items():
+        head = committed_to(consumer, tp)
+        if not acked or head is None:
+            continue
+        done = consumer._acked_index[tp]
+        for offset in markers.skipped_in(tp.topic, tp.partition, head, max(acked)):
+            if offset not in done:
+                _pass(consumer, tp, offset)
+                passed += 1
+    return passed
 
 
 def _pass(consumer: Consumer, tp: TP, offset: int) -> None:

@@ -47,11 +47,14 @@ def _unpack_records(self: Any) -> Iterator[Any]:
         _record(tp.topic, tp.partition, position, self.next_fetch_offset)
 
 
-def holds_no_message(topic: str, partition: int, offset: int) -> bool:
-    """True when a fetch passed over ``offset`` of the partition without a record in it."""
+def skipped_in(topic: str, partition: int, low: int, high: int) -> list[int]:
+    """The offsets from ``low`` up to ``high`` (excluded) that a fetch passed over."""
     with _lock:
-        ranges = _skipped.get((topic, partition))
-        return ranges is not None and any(start <= offset < end for start, end in ranges)
+        ranges = list(_skipped.get((topic, partition), ()))
+    found: set[int] = set()
+    for start, end in ranges:
+        found.update(range(max(start, low), min(end, high)))
+    return sorted(found)
 
 
 def install() -> None:

@@ -169,3 +169,18 @@ def test_install_is_idempotent() -> None:
     commit_gaps.install()
     commit_gaps.install()
     assert Consumer._add_gap is commit_gaps._add_gap
+
+
+def test_every_marker_between_acks_is_passed_in_one_round(
+    consumer: Consumer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A topic written in transactions has a marker after every transaction: passing only
+    the first hole each round fell behind them, and exactly_once commits nothing past any."""
+    from streams import markers
+
+    monkeypatch.setattr(markers, "_skipped", {(TOPIC, 0): [(12, 13), (14, 15), (20, 22)]})
+    consumer._committed_offset[TP0] = 10
+    for offset in (10, 11, 13, 15):
+        consumer.ack(deliver(consumer, offset))
+    assert commit_gaps.pass_markers(consumer) == 2
+    assert consumer._new_offset(TP0) == 16
