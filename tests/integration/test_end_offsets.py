@@ -10,7 +10,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from faust.types import TP
 
 from streams.brokers.process import BrokerProcess
-from streams.endoffsets import seek_to_end, true_ends
+from streams.endoffsets import last_visible_ends, seek_to_end, true_ends
 from streams.settings import Settings
 
 from .conftest import fresh_settings
@@ -67,3 +67,48 @@ def test_following_starts_after_the_last_record(broker: BrokerProcess, tmp_path:
 
     last, position = asyncio.run(scenario())
     assert position == last + 1
+
+
+def test_a_committed_reader_recovers_to_its_last_visible_record(
+    kafka: BrokerProcess, tmp_path: Path
+) -> None:
+    """Under exactly_once a changelog ends with a marker, and after a kill -9 with aborted
+    writes: recovery must stop at the last committed record, not wait for one at the end."""
+    settings = fresh_settings(kafka, tmp_path)
+    topic = settings.topic("articles.raw")  # any topic with partitions 0-2
+
+    async def transaction(producer: AIOKafkaProducer, partition: int, n: int, keep: bool) -> None:
+        await producer.begin_transaction()
+        for _ in range(n):
+            await (await producer.send(topic, b"x", partition=partition))
+        await (producer.commit_transaction() if keep else producer.abort_transaction())
+
+    async def scenario() -> tuple[dict[TP, int], dict[TopicPartition, int]]:
+        producer = AIOKafkaProducer(
+            **settings.kafka_client_params(), transactional_id=f"{settings.app_id}-ends"
+        )
+        await producer.start()
+        try:
+            await transaction(producer, 0, 3, keep=True)  # 0-2, marker 3
+            await transaction(producer, 0, 5, keep=False)  # 4-8 aborted, marker 9
+            await transaction(producer, 1, 2, keep=True)  # 0-1, marker 2
+            await transaction(producer, 2, 2, keep=False)  # nothing visible
+        finally:
+            await producer.stop()
+        consumer = AIOKafkaConsumer(
+            **settings.kafka_client_params(), isolation_level="read_committed"
+        )
+        tps = [TopicPartition(topic, p) for p in range(3)]
+        await consumer.start()
+        try:
+            answered = await consumer.end_offsets(tps)
+            consumer.assign(tps)
+            narrow = await last_visible_ends(consumer, answered, window=2)  # widens 2 -> 8
+        finally:
+            await consumer.stop()
+        ends = {TP(topic, p): answered[tp] for p, tp in enumerate(tps)}
+        return await true_ends(settings, ends, committed_only=True), narrow
+
+    ends, narrow = asyncio.run(scenario())
+    assert ends == {TP(topic, 0): 3, TP(topic, 1): 2, TP(topic, 2): 0}
+    assert narrow == {TopicPartition(topic, p): e for (_, p), e in ends.items()}
