@@ -94,14 +94,16 @@ def transactional_id(app: AppT, tp: TP) -> str:
     return f"{app.conf.id}-{app.assignor.group_for_topic(tp.topic)}-{tp.partition}"
 
 
-def uncovered(acked: Iterable[int], committed: int | None) -> bool:
-    """True when some acked offset lies past a gap: the run a commit can take from the
-    committed offset stops before it, while its event's outputs are in the transaction."""
-    done = sorted(set(acked))
+def first_gap(acked: Iterable[int], committed: int | None) -> int | None:
+    """The first offset not acked from the committed one on when a later one is: the run a
+    commit can take stops there, while the later events' outputs are in the transaction."""
+    done = {o for o in acked if committed is None or o >= committed}
     if not done:
-        return False
-    start = done[0] if committed is None else committed
-    return done[-1] - start + 1 != len([o for o in done if o >= start])
+        return None
+    offset = min(done) if committed is None else committed
+    while offset in done:
+        offset += 1
+    return offset if offset < max(done) else None
 
 
 class EventTransactions(TransactionManager):
@@ -154,13 +156,11 @@ def install(app: faust.App, cut: Cut) -> None:
             # partitions has an offset not yet handled before others that were (faust
             # dropped a message; the hole watch reads it again), committing would publish
             # those outputs with an offset short of them, and a crash would repeat them.
-            held = {
-                transactional_id(app, tp)
-                for tp in tps
-                if uncovered(consumer._acked[tp], committed_to(consumer, tp))
-            }
+            holes = {tp: first_gap(consumer._acked[tp], committed_to(consumer, tp)) for tp in tps}
+            held = {transactional_id(app, tp) for tp, gap in holes.items() if gap is not None}
             if held:
-                log.info("commit of %s held until their offset holes are read again", held)
+                gaps = {f"{tp.topic}[{tp.partition}]": g for tp, g in holes.items() if g}
+                log.info("commit of %s held until these offsets are read again: %s", held, gaps)
                 tps = [tp for tp in tps if transactional_id(app, tp) not in held]
             return bool(await commit_tps(tps, start_new_transaction))
 
