@@ -98,9 +98,13 @@ def holes(
     out: dict[TP, int] = {}
     for tp, offsets in acked.items():
         done = set(offsets)
-        head = committed.get(tp)
-        if not done or head is None:
+        if not done:
             continue
+        head = committed.get(tp)
+        if head is None:
+            # Never committed: from the first ack. Under exactly_once a hole holds the first
+            # commit too (streams/transactions.py), so waiting for one would wait forever.
+            head = min(done)
         for offset in range(head, max(done)):
             if offset not in done and (tp, offset) not in pending:
                 out[tp] = offset
@@ -149,9 +153,11 @@ def pass_markers(consumer: Consumer) -> int:
     exactly_once no commit passes any hole (streams/transactions.py)."""
     passed = 0
     for tp, acked in consumer._acked.items():
-        head = committed_to(consumer, tp)
-        if not acked or head is None:
+        if not acked:
             continue
+        head = committed_to(consumer, tp)
+        if head is None:
+            head = min(acked)
         done = consumer._acked_index[tp]
         for offset in markers.skipped_in(tp.topic, tp.partition, head, max(acked)):
             if offset not in done:

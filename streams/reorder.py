@@ -78,6 +78,18 @@ class ReorderBuffer(Generic[T]):
             return True
         return self.busy is not None and silent < self.busy_for and self.busy(source)
 
+    def explain(self, now: float) -> str:
+        """The oldest held item's event time and, per partition, what the watermark sees."""
+        head = self._heap[0] if self._heap else None
+        parts = []
+        for s in range(self.sources):
+            since = self._heard.get(s, self._first)
+            silent = None if since is None else round(now - since, 2)
+            busy = self.busy is not None and self.busy(s)
+            parts.append(f"{s}: at {self._progress.get(s)} silent {silent} s busy {busy}")
+        oldest = None if head is None else (head.event_time, head.key, round(now - head.arrived, 2))
+        return f"oldest {oldest}; watermark {self.watermark(now)}; " + "; ".join(parts)
+
     def release(self, now: float) -> list[T]:
         """Items whose place in event-time order is settled, earliest first."""
         mark = self.watermark(now)

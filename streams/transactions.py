@@ -106,6 +106,13 @@ def first_gap(acked: Iterable[int], committed: int | None) -> int | None:
     return offset if offset < max(done) else None
 
 
+def _what_is_at(consumer: Any, tp: TP, offset: int) -> str:
+    for m in consumer._unacked_messages:
+        if m.tp == tp and m.offset == offset:
+            return f"delivered, not acked (key {m.key!r:.40})"
+    return "not delivered"
+
+
 class EventTransactions(TransactionManager):
     """faust's transaction manager, choosing each send's transaction as described above."""
 
@@ -159,7 +166,11 @@ def install(app: faust.App, cut: Cut) -> None:
             holes = {tp: first_gap(consumer._acked[tp], committed_to(consumer, tp)) for tp in tps}
             held = {transactional_id(app, tp) for tp, gap in holes.items() if gap is not None}
             if held:
-                gaps = {f"{tp.topic}[{tp.partition}]": g for tp, g in holes.items() if g}
+                gaps = {
+                    f"{tp.topic}[{tp.partition}]": (g, _what_is_at(consumer, tp, g))
+                    for tp, g in holes.items()
+                    if g is not None
+                }
                 log.info("commit of %s held until these offsets are read again: %s", held, gaps)
                 tps = [tp for tp in tps if transactional_id(app, tp) not in held]
             return bool(await commit_tps(tps, start_new_transaction))

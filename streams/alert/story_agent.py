@@ -312,6 +312,18 @@ def attach_story_stage(
 
     app.wirewatch_drain = drain  # type: ignore[attr-defined]  # run_worker calls it
 
+    @app.timer(5.0, name="wirewatch.story-held")
+    async def report_held() -> None:
+        # Why the oldest held article waits: each upstream partition's progress and state.
+        if len(buffer) and log.isEnabledFor(logging.INFO):
+            flags = {
+                p: (in_flight is not None and in_flight.pending(p), upstream(p))
+                for p in range(settings.partitions)
+            }
+            own = unread(app.consumer, own_input, taken[0] if taken else None)
+            log.info("story stage holds %d articles: %s; (in flight, upstream) %s; unread %s",
+                     len(buffer), buffer.explain(monotonic()), flags, own)  # fmt: skip
+
     @app.timer(10.0, name="wirewatch.open-stories")
     async def count_open_stories() -> None:
         metrics.open_stories.set(book.open_stories(latest["event_time"]))

@@ -122,6 +122,13 @@ def test_a_hole_between_acks_is_found_before_the_commits_reach_it() -> None:
     assert commit_gaps.holes(acked, committed, pending={(b, 8)}) == {a: 44}
 
 
+def test_a_partition_never_committed_has_its_holes_found_from_the_first_ack() -> None:
+    """Under exactly_once no commit passes a hole, the first one included: a watch that
+    waited for a committed offset left matched[0] stalled behind its offset 2 for good."""
+    a = TP(TOPIC, 0)
+    assert commit_gaps.holes({a: [0, 1, 3, 4]}, {a: None}, pending=set()) == {a: 2}
+
+
 class FakeConsumer:
     """The consumer state HoleWatch reads, and a seek that records itself."""
 
