@@ -97,7 +97,19 @@ def test_ctrl_c_stops_worker_and_embedded_broker(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # A suite started in the background (nohup, `cmd &` in a script) passes SIGINT on as
+        # ignored, and Python keeps it ignored: Ctrl-C must reach the child as from a terminal.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
+    try:
+        _stop_with_ctrl_c(proc)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def _stop_with_ctrl_c(proc: subprocess.Popen[str]) -> None:
     assert proc.stderr is not None
     seen: list[str] = []
     deadline = time.monotonic() + 180
