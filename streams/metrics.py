@@ -105,6 +105,13 @@ class Metrics:
             namespace=ns,
             registry=r,
         )
+        self.story_late = Counter(
+            "story_late_articles",
+            "Articles the story stage first saw after it had released a later one: processed"
+            " out of event-time order, so their stories may differ from a replay's.",
+            namespace=ns,
+            registry=r,
+        )
         self.rule_reloads = Counter(
             "rule_reloads",
             "Rule reloads, by result (ok or failed).",

@@ -15,6 +15,9 @@ looked idle after 1 s and let later articles of the others through first (other 
 than an uninterrupted run). So a ``busy(source)`` check, when given, keeps a silent
 partition speaking while work for it is still upstream (its lag in this worker), for at
 most ``busy_for`` seconds of silence.
+
+An item that comes after a later one has been released is released at once, out of order:
+``late`` says so, and by how much, so the stage can count and name it.
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ class ReorderBuffer(Generic[T]):
         self._progress: dict[int, float] = {}  # latest event time per upstream partition
         self._heard: dict[int, float] = {}  # when each partition last delivered (wall)
         self._first: float | None = None
+        self._released: tuple[float, str] | None = None  # the latest (event time, key) out
 
     def __len__(self) -> int:
         return len(self._heap)
@@ -61,6 +65,13 @@ class ReorderBuffer(Generic[T]):
         self._heard[source] = now
         if self._first is None:
             self._first = now
+
+    def late(self, event_time: float, key: str) -> float | None:
+        """Event-time seconds by which an item not yet added trails the latest released
+        one (0.0 on a tie broken by key), or None when its place in order is still open."""
+        if self._released is None or (event_time, key) >= self._released:
+            return None
+        return self._released[0] - event_time
 
     def watermark(self, now: float) -> float:
         """Event time that every partition still speaking has passed (inf if none is)."""
@@ -95,7 +106,10 @@ class ReorderBuffer(Generic[T]):
         mark = self.watermark(now)
         out: list[T] = []
         while self._heap and self._heap[0].event_time <= mark:
-            out.append(heapq.heappop(self._heap).item)
+            held = heapq.heappop(self._heap)
+            if self._released is None or (held.event_time, held.key) > self._released:
+                self._released = (held.event_time, held.key)
+            out.append(held.item)
         return out
 
     def drain(self) -> list[T]:

@@ -189,6 +189,15 @@ def attach_story_stage(
                     in_flight.seen(matched.get("source_partition", 0), msg.key)
                 article = matched["article"]
                 latest["event_time"] = max(latest["event_time"], article["ingested_at"])
+                behind = buffer.late(article["ingested_at"], article["id"])
+                if behind is not None and article["id"] not in processed:
+                    # A repeat is late too, harmlessly: its mark says it was processed.
+                    metrics.story_late.inc()
+                    log.warning(
+                        "article %s (%s[%d]@%d) came %.1f s of event time after the story "
+                        "stage had released a later one: processed out of event-time order",
+                        article["id"], msg.topic, msg.partition, msg.offset, behind,
+                    )  # fmt: skip
                 buffer.add(
                     (ticket, event, matched),
                     event_time=article["ingested_at"],

@@ -144,6 +144,16 @@ class Worker:
     def stop(self) -> int | None:
         return self.current.stop(timeout=20) if self.incarnations else None
 
+    def lines_with(self, text: str) -> list[str]:
+        """Every log line of every process so far that holds ``text``."""
+        return [
+            line[:400]
+            for p in self.incarnations
+            if p.log_path.exists()
+            for line in p.log_path.read_text(errors="replace").splitlines()
+            if text in line
+        ]
+
     def log_tail(self, lines: int = 15) -> str:
         text = "".join(
             p.log_path.read_text(errors="replace") for p in self.incarnations if p.log_path.exists()

@@ -60,3 +60,17 @@ def test_busy_holds_back_only_so_long() -> None:
     buf.add("x", event_time=5.0, key="x", now=0.0, source=0)
     assert buf.release(now=4.0) == []
     assert buf.release(now=6.0) == ["x"]  # partition 1 never came: a stale lag is no reason
+
+
+def test_an_item_behind_one_released_is_late_by_its_event_time_gap() -> None:
+    buf: ReorderBuffer[str] = ReorderBuffer(idle=1.0, sources=2)
+    assert buf.late(1.0, "a") is None  # nothing released yet
+    buf.add("b", event_time=5.0, key="b", now=0.0, source=0)
+    assert buf.release(now=2.0) == ["b"]  # partition 1 stayed silent: idle
+    assert buf.late(2.0, "a") == 3.0
+    assert buf.late(5.0, "a") == 0.0  # a tie, but its key sorts first
+    assert buf.late(5.0, "c") is None
+    assert buf.late(6.0, "a") is None
+    buf.add("a", event_time=2.0, key="a", now=2.1, source=1)
+    assert buf.release(now=2.1) == ["a"]  # released at once, out of order
+    assert buf.late(4.0, "x") == 1.0  # the latest released is still "b"
