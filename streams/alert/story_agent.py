@@ -145,6 +145,23 @@ def attach_story_stage(
     # amid it: it flushed the marks of articles whose state it had not flushed.
     turn = asyncio.Lock()
 
+    late_warned = {"at": float("-inf"), "since": 0}
+
+    def warn_late(article_id: str, msg: Any, behind: float) -> None:
+        # A line a second at most: a producer whose clock runs behind makes every one late.
+        now = monotonic()
+        if now - late_warned["at"] < 1.0:
+            late_warned["since"] += 1
+            return
+        more = late_warned["since"]
+        late_warned.update(at=now, since=0)
+        log.warning(
+            "article %s (%s[%d]@%d) came %.1f s of event time after the story stage had "
+            "released a later one: processed out of event-time order%s",
+            article_id, msg.topic, msg.partition, msg.offset, behind,
+            f" ({more} more since the last such line)" if more else "",
+        )  # fmt: skip
+
     async def publish(alert: dict[str, Any]) -> None:
         await sink.send(key=alert["id"].encode(), value=records.encode(alert))
         metrics.alerts.labels(alert["rule"], alert["severity"]).inc()
@@ -193,11 +210,7 @@ def attach_story_stage(
                 if behind is not None and article["id"] not in processed:
                     # A repeat is late too, harmlessly: its mark says it was processed.
                     metrics.story_late.inc()
-                    log.warning(
-                        "article %s (%s[%d]@%d) came %.1f s of event time after the story "
-                        "stage had released a later one: processed out of event-time order",
-                        article["id"], msg.topic, msg.partition, msg.offset, behind,
-                    )  # fmt: skip
+                    warn_late(article["id"], msg, behind)
                 buffer.add(
                     (ticket, event, matched),
                     event_time=article["ingested_at"],
