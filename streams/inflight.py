@@ -49,6 +49,18 @@ class InFlight:
         self._forget_old(pending, self.clock())
         return bool(pending)
 
+    def waiting(self, partition: int) -> set[bytes]:
+        """The keys sent for ``partition`` and not yet read."""
+        pending = self._sent.get(partition)
+        if not pending:
+            return set()
+        self._forget_old(pending, self.clock())
+        return set(pending)
+
+    def any_of(self, partition: int, keys: set[bytes]) -> bool:
+        """Whether any of ``keys`` is still on its way (sent for ``partition``, not read)."""
+        return bool(keys & self.waiting(partition))
+
     def _forget_old(self, pending: OrderedDict[bytes, float], now: float) -> None:
         while pending:
             at = next(iter(pending.values()))

@@ -16,6 +16,10 @@ than an uninterrupted run). So a ``busy(source)`` check, when given, keeps a sil
 partition speaking while work for it is still upstream (its lag in this worker), for at
 most ``busy_for`` seconds of silence.
 
+A partition with a hole upstream (an offset faust dropped, read again later: its later
+articles went ahead of it) says nothing about its progress: while ``holed(source)`` says so,
+nothing is released, for at most ``busy_for`` seconds.
+
 An item that comes after a later one has been released is released at once, out of order:
 ``late`` says so, and by how much, so the stage can count and name it.
 """
@@ -45,11 +49,14 @@ class ReorderBuffer(Generic[T]):
         sources: int,
         busy: Callable[[int], bool] | None = None,
         busy_for: float = 30.0,
+        holed: Callable[[int], bool] | None = None,
     ) -> None:
         self.idle = idle
         self.sources = sources
         self.busy = busy
         self.busy_for = busy_for
+        self.holed = holed
+        self._holed_since: dict[int, float] = {}
         self._heap: list[_Held[T]] = []
         self._progress: dict[int, float] = {}  # latest event time per upstream partition
         self._heard: dict[int, float] = {}  # when each partition last delivered (wall)
@@ -75,10 +82,24 @@ class ReorderBuffer(Generic[T]):
 
     def watermark(self, now: float) -> float:
         """Event time that every partition still speaking has passed (inf if none is)."""
+        if self._held_by_a_hole(now):
+            return float("-inf")
         speaking = [s for s in range(self.sources) if self._active(s, now)]
         if any(s not in self._progress for s in speaking):
             return float("-inf")  # a partition that may still speak has not spoken yet
         return min((self._progress[s] for s in speaking), default=float("inf"))
+
+    def _held_by_a_hole(self, now: float) -> bool:
+        if self.holed is None:
+            return False
+        held = False
+        for s in range(self.sources):
+            if self.holed(s):
+                since = self._holed_since.setdefault(s, now)
+                held = held or now - since < self.busy_for
+            else:
+                self._holed_since.pop(s, None)
+        return held
 
     def _active(self, source: int, now: float) -> bool:
         since = self._heard.get(source, self._first)
@@ -97,7 +118,10 @@ class ReorderBuffer(Generic[T]):
             since = self._heard.get(s, self._first)
             silent = None if since is None else round(now - since, 2)
             busy = self.busy is not None and self.busy(s)
-            parts.append(f"{s}: at {self._progress.get(s)} silent {silent} s busy {busy}")
+            holed = self.holed is not None and self.holed(s)
+            parts.append(
+                f"{s}: at {self._progress.get(s)} silent {silent} s busy {busy} hole {holed}"
+            )
         oldest = None if head is None else (head.event_time, head.key, round(now - head.arrived, 2))
         return f"oldest {oldest}; watermark {self.watermark(now)}; " + "; ".join(parts)
 

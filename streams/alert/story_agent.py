@@ -29,7 +29,7 @@ from ..settings import Settings
 from ..spikes import SEEN_CAP, load_spike_rules
 from ..stage import letter_for, send_dead_letter
 from ..transactions import Cut
-from ..upstream import unread, upstream_busy
+from ..upstream import unread, upstream_busy, upstream_holes
 from ..writebehind import WriteBehind
 from .storybook import StoryBook
 
@@ -74,6 +74,31 @@ def leave_the_rest_for_the_next_worker(consumer: Any, topic: str) -> None:
     consumer._clean_unacked_messages = clean_and_leave
 
 
+def holes_until_refilled(
+    holes: Callable[[int], bool], in_flight: InFlight | None
+) -> Callable[[int], bool]:
+    """A partition counts as holed from the moment its hole shows until the article read
+    again to fill it has come here: once the hole is filled upstream, that article is among
+    those the partition then had on their way (sent before their acks fill the hole)."""
+    refilling: dict[int, set[bytes] | None] = {}  # None: the hole is still open
+
+    def holed(partition: int) -> bool:
+        if holes(partition):
+            refilling[partition] = None
+            return True
+        if partition not in refilling:
+            return False
+        keys = refilling[partition]
+        if keys is None and in_flight is not None:
+            keys = refilling[partition] = in_flight.waiting(partition)
+        if keys and in_flight is not None and in_flight.any_of(partition, keys):
+            return True
+        del refilling[partition]
+        return False
+
+    return holed
+
+
 def attach_story_stage(
     app: faust.App,
     settings: Settings,
@@ -113,9 +138,8 @@ def attach_story_stage(
         processed=processed,
     )
     idle = settings.story_idle_ms / 1000.0
-    upstream = upstream_busy(
-        app, [settings.topic(t) for t in (topics.RAW, topics.CLASSIFIED, topics.TAGGED)]
-    )
+    upstream_topics = [settings.topic(t) for t in (topics.RAW, topics.CLASSIFIED, topics.TAGGED)]
+    upstream = upstream_busy(app, upstream_topics)
 
     taken: list[int] = []  # the offset of the last input message the agent took
     own_input = TP(source.get_topic_name(), 0)
@@ -133,6 +157,7 @@ def attach_story_stage(
         idle,
         sources=settings.partitions,
         busy=busy,
+        holed=holes_until_refilled(upstream_holes(app, upstream_topics), in_flight),
     )
     acks: InOrderAcks[faust.EventT] = InOrderAcks()
     latest = {"event_time": 0.0, "expired_at": 0.0}

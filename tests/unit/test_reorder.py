@@ -74,3 +74,22 @@ def test_an_item_behind_one_released_is_late_by_its_event_time_gap() -> None:
     buf.add("a", event_time=2.0, key="a", now=2.1, source=1)
     assert buf.release(now=2.1) == ["a"]  # released at once, out of order
     assert buf.late(4.0, "x") == 1.0  # the latest released is still "b"
+
+
+def test_a_hole_upstream_holds_everything_back_for_at_most_busy_for() -> None:
+    hole = {1}
+    buf: ReorderBuffer[str] = ReorderBuffer(
+        idle=1.0, sources=2, busy_for=10.0, holed=lambda s: s in hole
+    )
+    buf.add("a", event_time=1.0, key="a", now=0.0, source=0)
+    buf.add("b", event_time=2.0, key="b", now=0.0, source=1)
+    buf.add("c", event_time=3.0, key="c", now=0.0, source=0)
+    # Partition 1 has passed 2.0, but an article of its own before "b" was dropped upstream.
+    assert buf.release(now=0.1) == []
+    hole.clear()
+    assert buf.release(now=0.2) == ["a", "b"]
+    hole.add(0)
+    buf.add("d", event_time=4.0, key="d", now=0.3, source=1)
+    assert buf.release(now=5.0) == []
+    # A hole never filled stops holding after busy_for (partition 0, silent, is idle by then).
+    assert buf.release(now=15.1) == ["c", "d"]

@@ -5,7 +5,7 @@ import pytest
 from faust.types import TP
 
 from streams import markers
-from streams.upstream import handling, has_lag, unread, upstream_busy
+from streams.upstream import handling, has_hole, has_lag, unread, upstream_busy, upstream_holes
 
 RAW, TAGGED = "p.articles.raw", "p.articles.tagged"
 
@@ -96,3 +96,43 @@ def test_unread_input_until_the_agent_takes_the_last_delivered() -> None:
     assert not unread(c, TP("p.articles.matched", 1), None), "not this worker's"
     c._read_offset[matched] = 5
     assert not unread(c, matched, 6), "faust records 6 as read only after the agent took it"
+
+
+def test_a_hole_is_an_offset_before_the_last_delivered_that_was_never_acked() -> None:
+    tp = TP(RAW, 0)
+    c = FakeConsumer({tp: 10})
+    assert not has_hole(c, tp), "nothing delivered yet"
+    c._committed_offset[tp] = 3
+    c._read_offset[tp] = 6
+    c._acked_index[tp] = {3, 4, 5}
+    assert not has_hole(c, tp), "3-5 acked, 6 in hand"
+    c._acked_index[tp] = {3, 5, 6}
+    assert has_hole(c, tp), "4 was dropped: 5 and 6 went ahead of it"
+    c._wirewatch_committing = {tp: 5}  # type: ignore[attr-defined]  # a commit takes 3-4 ...
+    c._acked_index[tp] = {5, 6}
+    assert not has_hole(c, tp), "... so 4 was acked before"
+    del c._wirewatch_committing  # type: ignore[attr-defined]
+    c._committed_offset[tp] = None
+    c._read_offset[tp] = 9
+    c._acked_index[tp] = {5, 6, 8, 9}
+    assert has_hole(c, tp), "never committed: from the first ack, 7 is missing"
+
+
+def test_a_marker_is_no_hole(monkeypatch: pytest.MonkeyPatch) -> None:
+    tp = TP(RAW, 1)
+    c = FakeConsumer({tp: 10})
+    c._committed_offset[tp] = 0
+    c._read_offset[tp] = 3
+    c._acked_index[tp] = {0, 2, 3}
+    monkeypatch.setattr(markers, "skipped_in", lambda topic, partition, low, high: [1])
+    assert not has_hole(c, tp)
+
+
+def test_holes_only_in_partitions_this_worker_has() -> None:
+    c = FakeConsumer({TP(RAW, 0): 5})
+    c._committed_offset[TP(RAW, 0)] = 0
+    c._read_offset[TP(RAW, 0)] = 3
+    c._acked_index[TP(RAW, 0)] = {0, 2, 3}
+    holed = upstream_holes(SimpleNamespace(consumer=c), [RAW, TAGGED])  # type: ignore[arg-type]
+    assert holed(0)
+    assert not holed(1)
