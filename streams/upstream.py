@@ -73,26 +73,26 @@ def upstream_holes(app: faust.App, topic_names: Iterable[str]) -> Callable[[int]
 
 
 def has_hole(consumer: object, tp: TP) -> bool:
-    """An offset of ``tp`` before the last one delivered that was never handled: faust
-    dropped it (streams/commit_gaps.py) and the hole watch reads it again. The stages
-    upstream handle a partition in order, so the articles after it have gone ahead of it:
-    a story stage that took them for the partition's progress released later articles
-    before it (a SIGTERM run in CI, seed 1768649700: one came 51 s of event time late)."""
-    read = consumer._read_offset.get(tp)  # type: ignore[attr-defined]
-    if read is None:
+    """An offset of ``tp`` below the last one acked that was never acked: faust dropped it
+    (streams/commit_gaps.py) and the hole watch reads it again. The stages upstream handle
+    a partition in order, so the articles after it have gone ahead of it: a story stage that
+    took them for the partition's progress released later articles before it (a SIGTERM run
+    in CI, seed 1768649700: one came 51 s of event time late). Messages delivered and not
+    yet handled lie above the last ack: they wait in the stream's buffer, no hole.
+    """
+    acked = consumer._acked_index.get(tp)  # type: ignore[attr-defined]
+    if not acked:
         return False
-    acked = consumer._acked_index.get(tp) or ()  # type: ignore[attr-defined]
     head = committed_to(consumer, tp)  # type: ignore[arg-type]
     if head is None:
-        if not acked:
-            return False
         head = min(acked)
-    # Every offset from the committed one to the last delivered is acked, the last one
-    # perhaps still in hand: the usual case, told without a scan (acks lie in that range).
-    if len(acked) >= read - head + (read in acked):
+    top = max(acked)
+    # Every offset from the committed one to the last acked is acked: the usual case, told
+    # without a scan (acks lie in that range).
+    if len(acked) > top - head:
         return False
-    passed = set(markers.skipped_in(tp.topic, tp.partition, head, read))
-    return any(o not in acked and o not in passed for o in range(head, read))
+    passed = set(markers.skipped_in(tp.topic, tp.partition, head, top))
+    return any(o not in acked and o not in passed for o in range(head, top))
 
 
 def handling(consumer: object, tp: TP) -> bool:
