@@ -31,7 +31,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 
 import faust
 from faust.transport.consumer import Consumer
@@ -95,21 +95,33 @@ def holes(
     """Per partition, the first offset from the committed one on that is neither acked nor
     pending while a later one is acked: an offset faust never delivered (or dropped). A
     hole in the middle of the acks counts too: a commit stops right before it."""
+    waiting: dict[TP, set[int]] = {}
+    for tp, offset in pending:
+        waiting.setdefault(tp, set()).add(offset)
     out: dict[TP, int] = {}
     for tp, offsets in acked.items():
         done = set(offsets)
         if not done:
             continue
-        head = committed.get(tp)
-        if head is None:
-            # Never committed: from the first ack. Under exactly_once a hole holds the first
-            # commit too (streams/transactions.py), so waiting for one would wait forever.
-            head = min(done)
-        for offset in range(head, max(done)):
-            if offset not in done and (tp, offset) not in pending:
-                out[tp] = offset
-                break
+        hole = first_hole(done, committed.get(tp), waiting.get(tp, set()).__contains__)
+        if hole is not None:
+            out[tp] = hole
     return out
+
+
+def first_hole(
+    done: Collection[int], head: int | None, excused: Callable[[int], bool]
+) -> int | None:
+    """The first offset from ``head`` (the committed one) up to the last of ``done`` that is
+    not done and not ``excused``. Never committed: from the first ack; under exactly_once a
+    hole holds the first commit too (streams/transactions.py), so waiting for a committed
+    offset would wait forever."""
+    if head is None:
+        head = min(done)
+    for offset in range(head, max(done)):
+        if offset not in done and not excused(offset):
+            return offset
+    return None
 
 
 SEEKS = 6  # a seek can race a batch still being delivered (2. above): try a few times

@@ -16,7 +16,7 @@ import faust
 from faust.types import TP
 
 from . import markers
-from .commit_gaps import committed_to
+from .commit_gaps import committed_to, first_hole
 
 
 def has_lag(consumer: object, tp: TP, read: int | None = None) -> bool:
@@ -50,11 +50,10 @@ def upstream_busy(app: faust.App, topic_names: Iterable[str]) -> Callable[[int],
 
     def busy(partition: int) -> bool:
         consumer = app.consumer
-        assigned = consumer.assignment()
-        mine = [tp for name in names if (tp := TP(name, partition)) in assigned]
-        if not mine:
-            return False
-        return any(has_lag(consumer, tp) or handling(consumer, tp) for tp in mine)
+        return any(
+            has_lag(consumer, tp) or handling(consumer, tp)
+            for tp in assigned_of(consumer, names, partition)
+        )
 
     return busy
 
@@ -64,12 +63,15 @@ def upstream_holes(app: faust.App, topic_names: Iterable[str]) -> Callable[[int]
 
     def holed(partition: int) -> bool:
         consumer = app.consumer
-        assigned = consumer.assignment()
-        return any(
-            has_hole(consumer, tp) for name in names if (tp := TP(name, partition)) in assigned
-        )
+        return any(has_hole(consumer, tp) for tp in assigned_of(consumer, names, partition))
 
     return holed
+
+
+def assigned_of(consumer: object, names: Iterable[str], partition: int) -> list[TP]:
+    """Partition ``partition`` of each topic in ``names`` that this worker is assigned."""
+    assigned = consumer.assignment()  # type: ignore[attr-defined]
+    return [tp for name in names if (tp := TP(name, partition)) in assigned]
 
 
 def has_hole(consumer: object, tp: TP) -> bool:
@@ -92,7 +94,7 @@ def has_hole(consumer: object, tp: TP) -> bool:
     if len(acked) > top - head:
         return False
     passed = set(markers.skipped_in(tp.topic, tp.partition, head, top))
-    return any(o not in acked and o not in passed for o in range(head, top))
+    return first_hole(acked, head, passed.__contains__) is not None
 
 
 def handling(consumer: object, tp: TP) -> bool:
