@@ -38,6 +38,7 @@ MODULES = (
     "streams/tag/generic.py",
     "streams/tag/states.py",
     "streams/tag/linker.py",
+    "streams/tag/mentions.py",
     "streams/tag/tagger.py",
     "streams/tag/casualties.py",
     "streams/tag/events.py",

@@ -13,7 +13,7 @@ from streams.text.clean import tail_spans
 from streams.text.scan import Leads
 
 if TYPE_CHECKING:
-    from streams.tag.tagger import Mention
+    from streams.tag.mentions import Mention
 
 # Event types whose toll is looked for beyond their own sentence.
 _VIOLENT = ("Battles", "Explosions/Remote violence", "Violence against civilians", "Riots")
