@@ -23,17 +23,10 @@ from streams.launcher import WorkerError
 from streams.seeder import publish
 
 from .conftest import fresh_settings
-from .faults import (
-    EventClock,
-    RssSampler,
-    Worker,
-    by_topic,
-    corpus,
-    env_with,
-    group_lag,
-    rss_kib,
-    settle,
-)
+from .faults import settle
+from .readback import by_topic, group_lag
+from .workers import RssSampler, Worker, env_with, rss_kib
+from .workload import EventClock, corpus
 
 pytestmark = [pytest.mark.integration, pytest.mark.reliability]
 

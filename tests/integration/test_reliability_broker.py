@@ -20,16 +20,10 @@ from streams.brokers.process import BrokerError, BrokerProcess, free_port
 from streams.launcher import WorkerError
 
 from .conftest import fresh_settings
-from .faults import (
-    Worker,
-    at_progress,
-    baseline,
-    corpus,
-    differences,
-    observe,
-    publish_corpus,
-    settle,
-)
+from .faults import at_progress, baseline, settle
+from .readback import differences, observe
+from .workers import Worker
+from .workload import corpus, publish_corpus
 
 pytestmark = [pytest.mark.integration, pytest.mark.reliability]
 

@@ -27,17 +27,10 @@ from streams.brokers.tansu import TansuBroker
 from streams.launcher import WorkerError
 
 from .conftest import fresh_settings
-from .faults import (
-    Observed,
-    Worker,
-    at_progress,
-    baseline,
-    corpus,
-    differences,
-    observe,
-    publish_corpus,
-    settle,
-)
+from .faults import at_progress, baseline, settle
+from .readback import Observed, differences, observe
+from .workers import Worker
+from .workload import corpus, publish_corpus
 
 pytestmark = [pytest.mark.integration, pytest.mark.reliability]
 

@@ -23,7 +23,10 @@ from streams.seeds import load_seed_dir
 from streams.watch import PipelineWatch
 
 from .conftest import fresh_settings
-from .faults import Worker, observe, publish_values, settle
+from .faults import settle
+from .readback import observe
+from .workers import Worker
+from .workload import publish_values
 
 pytestmark = [pytest.mark.integration, pytest.mark.reliability]
 

@@ -14,7 +14,8 @@ import pytest
 from streams.brokers.process import BrokerProcess
 from streams.replay import replay
 
-from .faults import baseline, corpus
+from .faults import baseline
+from .workload import corpus
 
 pytestmark = [pytest.mark.integration, pytest.mark.reliability]
 
