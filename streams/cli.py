@@ -172,6 +172,7 @@ def cmd_run(settings: Any, args: argparse.Namespace) -> int:
 async def _run(
     pipeline: Any, articles: list[dict[str, Any]], printer: Any, args: argparse.Namespace
 ) -> int:
+    from .brokers.tansu import capacity_warning
     from .seeder import publish
     from .watch import PipelineWatch
 
@@ -197,9 +198,16 @@ async def _run(
         if args.once:
             return 0
         say("following alerts; Ctrl-C to stop")
+        warned = False
         while True:
             pipeline.worker.check()
             await watch.poll(printer.print, timeout_ms=1000)
+            # Only the embedded broker (started by the pipeline itself) has this limit.
+            if pipeline.broker is not None and not warned:
+                line = capacity_warning(watch.matched_records(), settings.topic(topics.MATCHED))
+                if line is not None:
+                    say(line)
+                    warned = True
     finally:
         await watch.stop()
 

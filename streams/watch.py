@@ -78,6 +78,10 @@ class PipelineWatch:
                 elif m.key is not None:
                     self.seen.add(m.key.decode("utf-8", "replace"))
 
+    def matched_records(self) -> int:
+        """The most records this watch has seen in one partition of articles.matched."""
+        return max(self._matched_read.values(), default=0)
+
     async def last_stage_caught_up(self) -> bool:
         """The story stage (the last one) has committed everything on articles.matched."""
         if self._matched is None:

@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from .process import BrokerError, BrokerProcess
 
+# Tansu 0.6.0's memory storage: fetching from a partition slows sharply once it holds about
+# this many record batches, whatever their size (newest 50 records: 10 ms at 12,000 batches,
+# 0.2-4.7 s at 14,000-18,000, no answer within 20 s at 20,000; Apache Kafka: 1-8 ms
+# throughout; ``python -m streams.bench.partition_growth``). The story stage reads the
+# one-partition articles.matched, so a steady feed stalls there first: at 50 articles/s
+# after about five minutes.
+PARTITION_BATCHES_BEFORE_STALL = 14_000
+
 
 def tansu_binary() -> str:
     try:
@@ -33,3 +41,15 @@ class TansuBroker(BrokerProcess):
             "--storage-engine",
             "memory://tansu/",
         ]
+
+
+def capacity_warning(records: int, topic: str) -> str | None:
+    """One line for the user once a partition of ``topic`` holds ``records`` records (at most
+    one batch each) and nears the stall above; None before that."""
+    if records < PARTITION_BATCHES_BEFORE_STALL * 7 // 10:
+        return None
+    return (
+        f"warning: {topic} holds {records:,} records in one partition of the embedded broker; "
+        f"Tansu's in-memory storage stalls near {PARTITION_BATCHES_BEFORE_STALL:,} (measured): "
+        "for a sustained feed run Apache Kafka and set WIREWATCH_BROKER"
+    )

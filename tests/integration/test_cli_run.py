@@ -3,18 +3,26 @@ sockets, clean Ctrl-C."""
 
 from __future__ import annotations
 
+import asyncio
 import os
+import queue
 import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
+from typing import IO
 
 import orjson
+from aiokafka import AIOKafkaProducer
 
-from streams import contracts
+from streams import contracts, topics
+from streams.alert.story_agent import TICK_KEY
 from streams.brokers.process import BrokerProcess, free_port, port_open
+from streams.brokers.tansu import PARTITION_BATCHES_BEFORE_STALL
+from streams.settings import Settings
 
 from .sockets import listening
 
@@ -89,11 +97,17 @@ def test_run_once_on_an_existing_kafka(kafka: BrokerProcess, tmp_path: Path) -> 
     _check_seed_alerts(result.stdout)
 
 
-def test_ctrl_c_stops_worker_and_embedded_broker(tmp_path: Path) -> None:
+def test_follow_warns_near_the_embedded_limit_and_ctrl_c_stops_everything(
+    tmp_path: Path,
+) -> None:
+    """Following alerts on the embedded broker: once articles.matched nears Tansu's stall
+    (streams/brokers/tansu.py) the user is told, in one line, what to do; Ctrl-C then stops
+    the worker and the broker."""
+    env = _env(tmp_path)
     proc = subprocess.Popen(
         [sys.executable, "-m", "streams", "run", "--format", "table"],
         cwd=ROOT,
-        env=_env(tmp_path),
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -101,33 +115,93 @@ def test_ctrl_c_stops_worker_and_embedded_broker(tmp_path: Path) -> None:
         # ignored, and Python keeps it ignored: Ctrl-C must reach the child as from a terminal.
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
+    stream = _Stream(proc)
     try:
-        _stop_with_ctrl_c(proc)
+        port = _following(stream, proc.pid)
+        # Ticks (the story stage's own no-op records) fill the partition without articles.
+        matched = Settings.from_env(env).topic(topics.MATCHED)
+        asyncio.run(_fill(f"127.0.0.1:{port}", matched, PARTITION_BATCHES_BEFORE_STALL * 7 // 10))
+        warning = stream.line_with("stalls near", within=90)
+        assert warning.startswith("wirewatch: warning:") and "WIREWATCH_BROKER" in warning
+        _ctrl_c(proc, stream, port)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
 
 
-def _stop_with_ctrl_c(proc: subprocess.Popen[str]) -> None:
-    assert proc.stderr is not None
-    seen: list[str] = []
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        line = proc.stderr.readline()
-        seen.append(line)
-        if "following alerts" in line or not line:
-            break
-    text = "".join(seen)
-    assert "following alerts" in text, text
+class _Stream:
+    """A child's stdout and stderr read by threads, so a wait for a line can time out."""
+
+    def __init__(self, proc: subprocess.Popen[str]) -> None:
+        assert proc.stdout is not None and proc.stderr is not None
+        self.err: queue.Queue[str] = queue.Queue()
+        self.err_text: list[str] = []
+        self.out_text: list[str] = []
+        self.threads = [
+            threading.Thread(target=self._read, args=(proc.stderr, self.err), daemon=True),
+            threading.Thread(target=self._read, args=(proc.stdout, None), daemon=True),
+        ]
+        for thread in self.threads:
+            thread.start()
+
+    def _read(self, pipe: IO[str], lines: queue.Queue[str] | None) -> None:
+        for line in pipe:
+            (self.err_text if lines is not None else self.out_text).append(line)
+            if lines is not None:
+                lines.put(line)
+        if lines is not None:
+            lines.put("")  # the end
+
+    def line_with(self, text: str, within: float) -> str:
+        deadline = time.monotonic() + within
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                line = self.err.get(timeout=left)
+            except queue.Empty:
+                break
+            if text in line:
+                return line.strip()
+            assert line, f"run ended before saying {text!r}: {self.tail()}"
+        raise AssertionError(f"no line with {text!r} in {within:.0f}s: {self.tail()}")
+
+    def tail(self) -> str:
+        return "".join(self.err_text[-10:])
+
+    def finish(self, timeout: float) -> tuple[str, str]:
+        for thread in self.threads:
+            thread.join(timeout)
+        return "".join(self.out_text), "".join(self.err_text)
+
+
+async def _fill(bootstrap: str, topic: str, records: int) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=20)
+    await producer.start()
+    try:
+        for _ in range(records):
+            await producer.send(topic, key=TICK_KEY, value=b"{}", partition=0)
+        await producer.flush()
+    finally:
+        await producer.stop()
+
+
+def _following(stream: _Stream, pid: int) -> int:
+    """Wait for run to follow alerts; the embedded broker's port, checked loopback-only."""
+    stream.line_with("following alerts", within=180)
+    text = "".join(stream.err_text)
     port = int(re.search(r"embedded broker listening on 127\.0\.0\.1:(\d+)", text).group(1))  # type: ignore[union-attr]
     assert port_open("127.0.0.1", port)
     # Broker, worker metrics and anything else `run` started: loopback only.
-    sockets = listening(proc.pid)
+    sockets = listening(pid)
     assert f"127.0.0.1:{port}" in sockets and len(sockets) >= 2, sockets
     assert all(s.startswith(("127.0.0.1:", "::1:")) for s in sockets), sockets
+    return port
+
+
+def _ctrl_c(proc: subprocess.Popen[str], stream: _Stream, port: int) -> None:
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=60)
+    proc.wait(timeout=60)
+    out, err = stream.finish(timeout=10)
     assert proc.returncode == 130, err
     assert "stopping the embedded broker" in err and "stopped" in err
     assert not port_open("127.0.0.1", port), "the embedded broker outlived Ctrl-C"
