@@ -359,6 +359,7 @@ def cmd_soak(settings: Any, args: argparse.Namespace) -> int:
     import tempfile
 
     from .bench.soak import soak, summary, write
+    from .brokers.tansu import soak_capacity_warning
 
     name = args.broker or ("external" if settings.broker else "embedded")
     work = Path(tempfile.mkdtemp(prefix="wirewatch-soak-"))
@@ -366,6 +367,8 @@ def cmd_soak(settings: Any, args: argparse.Namespace) -> int:
     try:
         base = settings.with_(broker=server.bootstrap) if server else settings
         say(f"soak on {name}: {args.minutes:g} min at {args.rate:g} articles/s")
+        if name == "embedded" and (line := soak_capacity_warning(args.minutes, args.rate)):
+            say(line)
         result = soak(base, args.minutes, args.rate, default_seeds_dir(), work, say)
     finally:
         if server is not None:

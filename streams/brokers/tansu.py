@@ -53,3 +53,21 @@ def capacity_warning(records: int, topic: str) -> str | None:
         f"Tansu's in-memory storage stalls near {PARTITION_BATCHES_BEFORE_STALL:,} (measured): "
         "for a sustained feed run Apache Kafka and set WIREWATCH_BROKER"
     )
+
+
+# The story stage's input gets an article and, at a steady rate, ~0.2 of its ticks each.
+MATCHED_RECORDS_PER_ARTICLE = 1.2
+
+
+def soak_capacity_warning(minutes: float, rate: float) -> str | None:
+    """One line when a soak of ``minutes`` at ``rate`` articles/s on the embedded broker
+    would pass the stall above, and when; None when it stays below."""
+    per_second = rate * MATCHED_RECORDS_PER_ARTICLE
+    if per_second <= 0 or minutes * 60 * per_second < PARTITION_BATCHES_BEFORE_STALL:
+        return None
+    return (
+        f"warning: at {rate:g} articles/s the embedded broker's articles.matched reaches "
+        f"Tansu's stall (~{PARTITION_BATCHES_BEFORE_STALL:,} records in one partition) after "
+        f"~{PARTITION_BATCHES_BEFORE_STALL / per_second / 60:.1f} min: for a longer soak use "
+        "--broker kafka"
+    )

@@ -1,4 +1,8 @@
-from streams.brokers.tansu import PARTITION_BATCHES_BEFORE_STALL, capacity_warning
+from streams.brokers.tansu import (
+    PARTITION_BATCHES_BEFORE_STALL,
+    capacity_warning,
+    soak_capacity_warning,
+)
 
 
 def test_no_warning_while_a_partition_is_far_from_the_stall() -> None:
@@ -11,3 +15,15 @@ def test_a_partition_near_the_stall_gets_one_line_naming_the_way_out() -> None:
     assert line is not None and "\n" not in line
     assert "wirewatch.articles.matched" in line and "13,000" in line
     assert "WIREWATCH_BROKER" in line
+
+
+def test_a_soak_that_would_pass_the_stall_is_told_when() -> None:
+    line = soak_capacity_warning(10, 50)
+    assert line is not None and "--broker kafka" in line
+    minutes = float(line.split("after ~")[1].split(" min")[0])
+    assert 3.5 < minutes < 4.5  # 14,000 records at 60 a second
+
+
+def test_a_soak_that_stays_below_the_stall_is_not_warned() -> None:
+    assert soak_capacity_warning(3, 50) is None
+    assert soak_capacity_warning(10, 0) is None
