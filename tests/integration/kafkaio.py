@@ -40,8 +40,9 @@ async def read_json(settings: Settings, name: str) -> list[dict[str, Any]]:
 
 
 async def publish_raw(
-    settings: Settings, name: str, items: list[tuple[bytes | None, bytes]]
+    settings: Settings, name: str, items: list[tuple[bytes | None, bytes | None]]
 ) -> None:
+    """Raw keys and values, a value of None included (a tombstone), each acknowledged."""
     producer = AIOKafkaProducer(
         **settings.kafka_client_params(),
         acks="all",

@@ -24,9 +24,9 @@ from streams.watch import PipelineWatch
 
 from .conftest import fresh_settings
 from .faults import settle
+from .kafkaio import publish_raw
 from .readback import observe
 from .workers import Worker
-from .workload import publish_values
 
 pytestmark = [pytest.mark.integration, pytest.mark.reliability]
 
@@ -102,7 +102,7 @@ def test_poison_pills_are_dead_lettered_or_sanitised_and_the_pipeline_goes_on(
         ]
         items.append((None, _article(NULL_KEY_ID)))
         started = time.monotonic()
-        await publish_values(settings, topics.RAW, items)
+        await publish_raw(settings, topics.RAW, items)
         await settle(settings, [*PILLS, NULL_KEY_ID], within=WITHIN, check=worker.check)
         pills_done = time.monotonic() - started
         watch = PipelineWatch(settings)

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from aiokafka import AIOKafkaProducer
 
 from streams.seeder import publish
 from streams.settings import Settings
@@ -63,20 +62,3 @@ async def publish_corpus(
     settings: Settings, articles: list[dict[str, Any]], rate: float = RATE
 ) -> list[str]:
     return await publish(settings, articles, rate=rate, clock=EventClock())
-
-
-async def publish_values(
-    settings: Settings, name: str, items: list[tuple[bytes | None, bytes | None]]
-) -> None:
-    """Raw keys and values, a value of None included (a tombstone), each acknowledged."""
-    producer = AIOKafkaProducer(
-        **settings.kafka_client_params(),
-        acks="all",
-        max_request_size=settings.topic_max_message_bytes,
-    )
-    await producer.start()
-    try:
-        for key, value in items:
-            await producer.send_and_wait(settings.topic(name), key=key, value=value)
-    finally:
-        await producer.stop()
