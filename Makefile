@@ -101,6 +101,6 @@ bench: $(STAMP) build kafka-jars ## R/P/F throughput, latency, RSS on Tansu and 
 	$(BIN)/wirewatch bench --articles $(BENCH_ARTICLES) --broker both --out bench/results
 
 SOAK_MINUTES ?= 10
-# On Apache Kafka: the embedded broker stalls after ~5 min at 50/s (README, soak).
+# On Apache Kafka: the embedded broker stalls after ~4 min at 50/s (README, soak).
 soak: $(STAMP) build kafka-jars ## the full pipeline at 50 articles/s for 10 min on Apache Kafka, RSS sampled → bench/results/
 	$(BIN)/wirewatch soak --minutes $(SOAK_MINUTES) --broker kafka --out bench/results

@@ -79,7 +79,8 @@ class PipelineWatch:
                     self.seen.add(m.key.decode("utf-8", "replace"))
 
     def matched_records(self) -> int:
-        """The most records this watch has seen in one partition of articles.matched."""
+        """How many records the fullest partition of articles.matched holds, as far as this
+        watch has read (its highest offset read + 1, records from before the watch included)."""
         return max(self._matched_read.values(), default=0)
 
     async def last_stage_caught_up(self) -> bool:

@@ -9,8 +9,9 @@ from .process import BrokerError, BrokerProcess
 # 0.2-4.7 s at 14,000-18,000, no answer within 20 s at 20,000; Apache Kafka: 1-8 ms
 # throughout; ``python -m streams.bench.partition_growth``). The story stage reads the
 # one-partition articles.matched, so a steady feed stalls there first: at 50 articles/s
-# after about five minutes.
+# after about four minutes.
 PARTITION_BATCHES_BEFORE_STALL = 14_000
+WARN_AT_RECORDS = PARTITION_BATCHES_BEFORE_STALL * 7 // 10
 
 
 def tansu_binary() -> str:
@@ -46,7 +47,7 @@ class TansuBroker(BrokerProcess):
 def capacity_warning(records: int, topic: str) -> str | None:
     """One line for the user once a partition of ``topic`` holds ``records`` records (at most
     one batch each) and nears the stall above; None before that."""
-    if records < PARTITION_BATCHES_BEFORE_STALL * 7 // 10:
+    if records < WARN_AT_RECORDS:
         return None
     return (
         f"warning: {topic} holds {records:,} records in one partition of the embedded broker; "
@@ -55,15 +56,13 @@ def capacity_warning(records: int, topic: str) -> str | None:
     )
 
 
-# The story stage's input gets an article and, at a steady rate, ~0.2 of its ticks each.
-MATCHED_RECORDS_PER_ARTICLE = 1.2
-
-
-def soak_capacity_warning(minutes: float, rate: float) -> str | None:
+def soak_capacity_warning(minutes: float, rate: float, story_idle_ms: int) -> str | None:
     """One line when a soak of ``minutes`` at ``rate`` articles/s on the embedded broker
     would pass the stall above, and when; None when it stays below."""
-    per_second = rate * MATCHED_RECORDS_PER_ARTICLE
-    if per_second <= 0 or minutes * 60 * per_second < PARTITION_BATCHES_BEFORE_STALL:
+    # articles.matched gets each article and, while the story stage holds any, its ticks:
+    # one every story_idle_ms / 10 (story_agent.py), 10 a second by default.
+    per_second = rate + 1 / max(story_idle_ms / 10_000, 0.01)
+    if rate <= 0 or minutes * 60 * per_second < PARTITION_BATCHES_BEFORE_STALL:
         return None
     return (
         f"warning: at {rate:g} articles/s the embedded broker's articles.matched reaches "

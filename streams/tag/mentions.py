@@ -152,7 +152,8 @@ def _acronyms_as_defined(text: str, matches: list[Match]) -> list[Match]:
     ]
 
 
-def find_mentions(text: str, title_end: int) -> list[Mention]:
+def find_mentions(text: str) -> list[Mention]:
+    """Every mention in ``text``, sorted by span."""
     gaz = load_gazetteer()
     matched = _datelines_titled(text)
     found = gaz.find(matched)

@@ -16,8 +16,6 @@ from streams.tag.mentions import Mention, find_mentions, found_bodies
 # Salience: a headline mention weighs double; a country named counts fully, a place in it
 # fully, an organisation or person only hints at it.
 _TITLE_FACTOR, _NAMED, _HINT, _EVIDENCE_BONUS = 2.0, 1.0, 0.5, 1.0
-
-
 _PLACE_KINDS_IMPLYING_COUNTRY = ("admin1", "area", "district", "camp", "town")
 
 
@@ -243,7 +241,7 @@ def tag(
     """
     text = f"{title}\n\n{body}" if title else body
     title_end = len(title) if title else 0
-    mentions = find_mentions(text, title_end)
+    mentions = find_mentions(text)
     salience = _countries(mentions, text, title_end)
     countries = sorted(salience, key=lambda c: -salience[c])
     # With no country named, people, groups and places still hint where the story is.

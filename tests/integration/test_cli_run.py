@@ -1,5 +1,5 @@
 """`wirewatch run` as a user runs it: embedded broker, seeds, alerts, loopback-only
-sockets, clean Ctrl-C."""
+sockets, the warning near the embedded broker's partition limit, clean Ctrl-C."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from aiokafka import AIOKafkaProducer
 from streams import contracts, topics
 from streams.alert.story_agent import TICK_KEY
 from streams.brokers.process import BrokerProcess, free_port, port_open
-from streams.brokers.tansu import PARTITION_BATCHES_BEFORE_STALL
+from streams.brokers.tansu import WARN_AT_RECORDS
 from streams.settings import Settings
 
 from .sockets import listening
@@ -120,7 +120,7 @@ def test_follow_warns_near_the_embedded_limit_and_ctrl_c_stops_everything(
         port = _following(stream, proc.pid)
         # Ticks (the story stage's own no-op records) fill the partition without articles.
         matched = Settings.from_env(env).topic(topics.MATCHED)
-        asyncio.run(_fill(f"127.0.0.1:{port}", matched, PARTITION_BATCHES_BEFORE_STALL * 7 // 10))
+        asyncio.run(_fill(f"127.0.0.1:{port}", matched, WARN_AT_RECORDS))
         warning = stream.line_with("stalls near", within=90)
         assert warning.startswith("wirewatch: warning:") and "WIREWATCH_BROKER" in warning
         _ctrl_c(proc, stream, port)

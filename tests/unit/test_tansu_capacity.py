@@ -17,13 +17,22 @@ def test_a_partition_near_the_stall_gets_one_line_naming_the_way_out() -> None:
     assert "WIREWATCH_BROKER" in line
 
 
+def _minutes(line: str) -> float:
+    return float(line.split("after ~")[1].split(" min")[0])
+
+
 def test_a_soak_that_would_pass_the_stall_is_told_when() -> None:
-    line = soak_capacity_warning(10, 50)
+    line = soak_capacity_warning(10, 50, story_idle_ms=1000)
     assert line is not None and "--broker kafka" in line
-    minutes = float(line.split("after ~")[1].split(" min")[0])
-    assert 3.5 < minutes < 4.5  # 14,000 records at 60 a second
+    assert 3.5 < _minutes(line) < 4.5  # 14,000 records at 50 articles + 10 ticks a second
+
+
+def test_at_a_low_rate_the_story_stage_ticks_fill_the_partition() -> None:
+    line = soak_capacity_warning(60, 2, story_idle_ms=1000)
+    assert line is not None, "12 records a second pass 14,000 in 20 minutes"
+    assert 18 < _minutes(line) < 21
 
 
 def test_a_soak_that_stays_below_the_stall_is_not_warned() -> None:
-    assert soak_capacity_warning(3, 50) is None
-    assert soak_capacity_warning(10, 0) is None
+    assert soak_capacity_warning(3, 50, story_idle_ms=1000) is None
+    assert soak_capacity_warning(10, 0, story_idle_ms=1000) is None
