@@ -13,7 +13,7 @@ from .alert.reload import RuleBook, RulesTopicFollower, follow_file
 from .alert.story_agent import attach_story_stage
 from .chain import attach_chain
 from .fetchwait import bound_fetch_wait
-from .inflight import InFlight
+from .inflight import InFlight, hold_for
 from .metrics import Metrics
 from .pipeline import build_stages, passthrough_stages
 from .settings import Settings
@@ -82,7 +82,9 @@ def create_app(
         follow_rules(app, settings, book, metrics)
 
     delayed = settings.debug_stage_delay_ms / 1000
-    in_flight = InFlight(settings.topic(topics.MATCHED))
+    in_flight = InFlight(
+        settings.topic(topics.MATCHED), hold=hold_for(settings.processing_guarantee)
+    )
     if settings.topology == "fused":
         attach_chain(
             app,

@@ -187,7 +187,7 @@ def test_exactly_once_kill_9_shows_no_duplicates(
     alert message exactly once, and the alerts of the clean run."""
     run = _faulted_run(kafka, tmp_path, tmp_path_factory, signal.SIGKILL, guarantee="exactly_once")
     problems = run.problems()
-    assert problems == [], f"seed {run.seed}: {problems}"
+    assert problems == [], f"seed {run.seed}: {problems}; {_late(run.late)}"
     raw_twice = {i: n for i, n in run.got.raw.items() if n > 1}
     assert raw_twice == {}, f"seed {run.seed}: the seeder put articles on articles.raw twice"
     twice = sorted(run.got.copies.items())[:3]

@@ -1,6 +1,7 @@
 """Sends to the story stage's input remembered until read, for a bounded time."""
 
-from streams.inflight import InFlight
+from streams.inflight import InFlight, hold_for
+from streams.reorder import ReorderBuffer
 
 
 class Clock:
@@ -47,3 +48,10 @@ def test_a_send_never_read_stops_counting_after_hold_and_is_forgotten() -> None:
     flight.sent(3, b"999")  # sent again: counted from now
     clock.now += 4.9
     assert flight.pending(3)
+
+
+def test_under_exactly_once_a_send_counts_as_long_as_the_story_stage_waits() -> None:
+    # A send shows to the story stage only when its transaction commits, which can take
+    # longer than the at-least-once hold after a restart.
+    cap = ReorderBuffer(idle=1.0, sources=1).busy_for
+    assert hold_for("exactly_once") >= cap > hold_for("at_least_once")
