@@ -367,8 +367,8 @@ def cmd_soak(settings: Any, args: argparse.Namespace) -> int:
     try:
         base = settings.with_(broker=server.bootstrap) if server else settings
         say(f"soak on {name}: {args.minutes:g} min at {args.rate:g} articles/s")
-        idle_ms = base.story_idle_ms
-        if name == "embedded" and (line := soak_capacity_warning(args.minutes, args.rate, idle_ms)):
+        tick_s = base.story_tick_s
+        if name == "embedded" and (line := soak_capacity_warning(args.minutes, args.rate, tick_s)):
             say(line)
         result = soak(base, args.minutes, args.rate, default_seeds_dir(), work, say)
     finally:

@@ -133,6 +133,12 @@ class Settings:
         return ",".join(h for h in hosts if h)
 
     @property
+    def story_tick_s(self) -> float:
+        """How often the story stage ticks while it holds articles (each tick a record on its
+        input): a tenth of the idle time, at least every 10 ms."""
+        return max(self.story_idle_ms / 10_000, 0.01)
+
+    @property
     def faust_broker(self) -> list[str]:
         return [f"kafka://{h}" for h in self.bootstrap_servers.split(",")]
 

@@ -298,7 +298,7 @@ def attach_story_stage(
 
     app.agent(source, name="wirewatch.story")(story)
 
-    @app.timer(max(idle / 10, 0.01), name="wirewatch.story-tick")
+    @app.timer(settings.story_tick_s, name="wirewatch.story-tick")
     async def tick() -> None:
         # Only while something is held or unwritten: an idle pipeline writes nothing.
         if len(buffer) or settled:

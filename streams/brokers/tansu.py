@@ -56,12 +56,12 @@ def capacity_warning(records: int, topic: str) -> str | None:
     )
 
 
-def soak_capacity_warning(minutes: float, rate: float, story_idle_ms: int) -> str | None:
+def soak_capacity_warning(minutes: float, rate: float, tick_s: float) -> str | None:
     """One line when a soak of ``minutes`` at ``rate`` articles/s on the embedded broker
     would pass the stall above, and when; None when it stays below."""
-    # articles.matched gets each article and, while the story stage holds any, its ticks:
-    # one every story_idle_ms / 10 (story_agent.py), 10 a second by default.
-    per_second = rate + 1 / max(story_idle_ms / 10_000, 0.01)
+    # articles.matched gets each article and, while the story stage holds any, a tick every
+    # ``tick_s`` (Settings.story_tick_s: 10 a second by default).
+    per_second = rate + 1 / tick_s
     if rate <= 0 or minutes * 60 * per_second < PARTITION_BATCHES_BEFORE_STALL:
         return None
     return (

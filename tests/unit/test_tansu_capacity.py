@@ -3,6 +3,7 @@ from streams.brokers.tansu import (
     capacity_warning,
     soak_capacity_warning,
 )
+from streams.settings import Settings
 
 
 def test_no_warning_while_a_partition_is_far_from_the_stall() -> None:
@@ -22,17 +23,17 @@ def _minutes(line: str) -> float:
 
 
 def test_a_soak_that_would_pass_the_stall_is_told_when() -> None:
-    line = soak_capacity_warning(10, 50, story_idle_ms=1000)
+    line = soak_capacity_warning(10, 50, tick_s=Settings().story_tick_s)
     assert line is not None and "--broker kafka" in line
     assert 3.5 < _minutes(line) < 4.5  # 14,000 records at 50 articles + 10 ticks a second
 
 
 def test_at_a_low_rate_the_story_stage_ticks_fill_the_partition() -> None:
-    line = soak_capacity_warning(60, 2, story_idle_ms=1000)
+    line = soak_capacity_warning(60, 2, tick_s=Settings().story_tick_s)
     assert line is not None, "12 records a second pass 14,000 in 20 minutes"
     assert 18 < _minutes(line) < 21
 
 
 def test_a_soak_that_stays_below_the_stall_is_not_warned() -> None:
-    assert soak_capacity_warning(3, 50, story_idle_ms=1000) is None
-    assert soak_capacity_warning(10, 0, story_idle_ms=1000) is None
+    assert soak_capacity_warning(3, 50, tick_s=Settings().story_tick_s) is None
+    assert soak_capacity_warning(10, 0, tick_s=Settings().story_tick_s) is None
